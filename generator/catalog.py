@@ -1,0 +1,145 @@
+"""Turn validated documents into a frozen Catalog, enforcing the rules that span files."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from generator.config import SiteConfig
+from generator.issues import Issue
+from generator.model import Catalog, Category, Course, CourseType, Privacy, User
+from generator.sources import Document, locate
+from generator.urls import make_slug
+from generator.validate import field_label
+
+
+@dataclass
+class _Registry:
+    """What the shared files define, and which document defined each entry (for messages)."""
+
+    users: dict[str, User] = field(default_factory=dict)
+    categories: dict[str, Category] = field(default_factory=dict)
+
+
+def load_registry(categories: Document | None, users: Document | None) -> tuple[_Registry, list[Issue]]:
+    """Read categories.yaml and users.yaml (already schema-valid) and check their uniqueness."""
+    registry, issues = _Registry(), []
+    for index, entry in enumerate(categories.data if categories else []):
+        category = Category(**entry)
+        if category.slug in registry.categories:
+            issues.append(_at(categories, (index, "slug"), f"category slug '{category.slug}' is defined twice"))
+        registry.categories[category.slug] = category
+    for index, entry in enumerate(users.data if users else []):
+        user = User(**entry)
+        if user.username in registry.users:
+            issues.append(_at(users, (index, "username"), f"username '{user.username}' is defined twice"))
+        registry.users[user.username] = user
+    return registry, issues
+
+
+def resolve_courses(registry: _Registry, documents: list[Document]) -> tuple[tuple[Course, ...], list[Issue]]:
+    """Resolve references, generate missing slugs and check uniqueness across all course files."""
+    courses, issues = [], _uniqueness(documents)
+    for document in documents:
+        course, problems = _course(document, registry)
+        issues.extend(problems)
+        if course is not None:
+            courses.append(course)
+    return tuple(sorted(courses, key=lambda c: c.id)), issues
+
+
+def assemble_catalog(site: SiteConfig, registry: _Registry, courses: tuple[Course, ...]) -> Catalog:
+    """Return the frozen catalog; its categories are those the courses use, by name."""
+    used = {c.slug: c for course in courses for c in course.categories}
+    categories = tuple(sorted(used.values(), key=lambda c: c.name.casefold()))
+    return Catalog(site, courses, categories, tuple(registry.users.values()))
+
+
+def _slug_of(data: dict) -> str:
+    return data.get("slug") or make_slug(data["name"])
+
+
+def _course(document: Document, registry: _Registry) -> tuple[Course | None, list[Issue]]:
+    data, issues = document.data, []
+    slug = _slug_of(data)
+    if not slug:
+        issues.append(_at(document, ("name",), f"cannot make a slug from the name {data['name']!r}; add a slug field"))
+    creator = _creator(document, data["created_by"], registry, issues)
+    categories = tuple(_category(document, index, ref, registry, issues)
+                       for index, ref in enumerate(data.get("categories", [])))
+    if issues:
+        return None, issues
+    course = Course(
+        id=data["id"], name=data["name"].strip(), slug=slug, type=CourseType(data["type"]),
+        privacy=Privacy(data.get("privacy", "")), created_at=data["created_at"], created_by=creator,
+        categories=tuple(dict.fromkeys(categories)),
+        hide_member_count=data.get("hide_member_count", False),
+        meta_title=data.get("meta_title", "").strip(), meta_description=data.get("meta_description", "").strip(),
+        og_title=data.get("og_title", "").strip(), og_description=data.get("og_description", "").strip(),
+        og_image=data.get("og_image", ""), image_original=data.get("image_original", ""),
+        deleted=data.get("deleted", False), avg_completion_rate=data.get("avg_completion_rate", 0),
+        description=data.get("description", ""), member_count=data.get("member_count"),
+        source=document.source,
+    )
+    return course, []
+
+
+def _creator(document: Document, ref: object, registry: _Registry, issues: list[Issue]) -> User | None:
+    if isinstance(ref, dict):
+        return User(**ref)
+    user = registry.users.get(ref)
+    if user is None:
+        issues.append(_at(document, ("created_by",), _unknown("username", ref, registry.users, "users.yaml")))
+    return user
+
+
+def _category(document: Document, index: int, ref: object, registry: _Registry, issues: list[Issue]) -> Category | None:
+    if isinstance(ref, dict):
+        inline = Category(**ref)
+        known = registry.categories.get(inline.slug)
+        if known is not None and (known.id, known.name) != (inline.id, inline.name):
+            issues.append(_at(document, ("categories", index, "slug"),
+                              f"inline category '{inline.slug}' conflicts with the one in categories.yaml "
+                              f"(id {known.id}, name {known.name!r}); refer to it by slug instead"))
+        return known or inline
+    category = registry.categories.get(ref)
+    if category is None:
+        issues.append(_at(document, ("categories", index),
+                          _unknown("category slug", ref, registry.categories, "categories.yaml")))
+    return category
+
+
+def _unknown(what: str, value: object, known: dict, where: str) -> str:
+    message = f"unknown {what} '{value}': expected one defined in {where}"
+    close = difflib.get_close_matches(str(value), list(known), n=1, cutoff=0.6)
+    return f"{message}; did you mean '{close[0]}'?" if close else message
+
+
+def _uniqueness(documents: list[Document]) -> list[Issue]:
+    """Report every course whose id, name (ignoring case) or slug an earlier file already uses."""
+    issues = []
+    rules = (("id", lambda d: d["id"], "id {}"),
+             ("name", lambda d: d["name"].strip().casefold(), "name {!r}"),
+             ("slug", _slug_of, "slug '{}'"))
+    for field_name, key_of, label in rules:
+        first_seen: dict[object, Document] = {}
+        for document in documents:
+            key = key_of(document.data)
+            if not key:
+                continue
+            other = first_seen.setdefault(key, document)
+            if other is document:
+                continue
+            # A generated slug has no line of its own: point at the name it came from.
+            keys = (field_name,) if field_name in document.data else ("name",)
+            other_line, _ = locate(other.path, (field_name,) if field_name in other.data else ("name",))
+            shown = key if field_name != "name" else document.data["name"].strip()
+            issues.append(_at(document, keys, f"{label.format(shown)} is already used by "
+                                              f"{other.display}:{other_line}; each course needs its own",
+                              field_name=field_name))
+    return issues
+
+
+def _at(document: Document, keys: tuple, message: str, *, field_name: str | None = None) -> Issue:
+    line, column = locate(document.path, keys)
+    return Issue(document.display, line, column, field_name or field_label(keys), message)

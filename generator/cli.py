@@ -1,0 +1,115 @@
+"""Command line: arguments → options → pipeline → report → exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from generator import __version__
+from generator.issues import BuildFailed, CoursegenError, UsageError
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+SCHEMAS = {"course": "course", "dashboard": "dashboard", "site": "site"}
+_BASE_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coursegen", description="Build a static course catalog and JSON feeds from YAML files.")
+    parser.add_argument("--version", action="version", version=f"coursegen {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="validate the content and build output/")
+    _content_argument(build)
+    build.add_argument("--out", type=Path, default=Path("output"), help="output directory (default: output)")
+    build.add_argument("--base-url", help="absolute URL the site is served at; overrides site.yaml")
+    build.add_argument("--preview", action="store_true", help="include drafts, noindex every page, no sitemap")
+    build.add_argument("--templates", type=Path, help="template overrides (default: templates/ beside the content)")
+    build.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+
+    check = commands.add_parser("check", help="validate the content; write nothing")
+    _content_argument(check)
+    check.add_argument("--format", choices=("text", "json", "github"), default="text")
+
+    schema = commands.add_parser("schema", help="print a JSON Schema")
+    schema.add_argument("which", nargs="?", choices=sorted(SCHEMAS), default="course")
+    return parser
+
+
+def _content_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=Path("content"), help="content directory (default: content)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command and return its exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"coursegen: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BuildFailed as exc:
+        from generator.report import format_text
+
+        print(format_text(exc.issues), file=sys.stderr)
+        print(f"build failed: {exc}; the previous output was left as it was", file=sys.stderr)
+        return EXIT_CONTENT
+    except CoursegenError as exc:
+        print(f"coursegen: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    except KeyboardInterrupt:
+        print("coursegen: interrupted; the previous output was left as it was", file=sys.stderr)
+        return 130
+
+
+def _options(args: argparse.Namespace):
+    from generator.pipeline import Options
+
+    if not args.content.is_dir():
+        raise UsageError(f"content directory {args.content} does not exist")
+    base_url = getattr(args, "base_url", None)
+    if base_url is not None and not _BASE_URL.match(base_url):
+        raise UsageError(f"--base-url must be an absolute http(s) URL such as https://example.org/, not {base_url!r}")
+    return Options(content=args.content, out=getattr(args, "out", Path("output")), base_url=base_url,
+                   preview=getattr(args, "preview", False), templates=getattr(args, "templates", None))
+
+
+def _build(args: argparse.Namespace) -> int:
+    from generator.pipeline import build
+    from generator.report import format_text, summary_line
+
+    result = build(_options(args))
+    if result.issues:
+        print(format_text(result.issues), file=sys.stderr)
+    if not args.quiet:
+        print(summary_line(result.summary))
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from generator.pipeline import check
+    from generator.report import FORMATS
+
+    result = check(_options(args))
+    text = FORMATS[args.format](result.issues)
+    if text:
+        print(text, file=sys.stdout if args.format != "text" else sys.stderr)
+    if args.format == "text":
+        errors = sum(i.is_error for i in result.issues)
+        print(f"{errors} error(s) in {args.content}" if errors else f"{args.content}: no problems found",
+              file=sys.stderr if errors else sys.stdout)
+    elif args.format == "json" and not text:
+        print("[]")
+    return EXIT_OK if result.ok else EXIT_CONTENT
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from generator.validate import load_schema
+
+    print(json.dumps(load_schema(SCHEMAS[args.which]), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+_COMMANDS = {"build": _build, "check": _check, "schema": _schema}

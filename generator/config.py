@@ -1,0 +1,46 @@
+"""site.yaml, validated by its schema, as a frozen SiteConfig."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.issues import Issue
+from generator.sources import Document
+from generator.validate import validate_document
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """The catalog's settings; every absolute URL is built from base_url."""
+
+    title: str
+    base_url: str  # always ends with "/"
+    language: str = "en"
+    description: str = ""
+    default_image: str = ""  # absolute URL or a path under content/images/; "" for the shipped image
+    page_size: int = 24
+    feed_page_size: int = 1000
+
+    @property
+    def base_path(self) -> str:
+        """Return the path part of base_url ("/" or "/catalog/"): internal links start with it."""
+        after_scheme = self.base_url.split("://", 1)[1]
+        slash = after_scheme.find("/")
+        return after_scheme[slash:] if slash >= 0 else "/"
+
+
+def normalise_base_url(url: str) -> str:
+    """Return the URL with exactly one trailing slash."""
+    return url.rstrip("/") + "/"
+
+
+def load_site(document: Document, base_url_override: str | None = None) -> tuple[SiteConfig | None, list[Issue]]:
+    """Validate site.yaml and return its settings, or the issues that prevent it."""
+    issues = validate_document(document, "site")
+    if issues:
+        return None, issues
+    data = dict(document.data)
+    if base_url_override:
+        data["base_url"] = base_url_override
+    data["base_url"] = normalise_base_url(data["base_url"])
+    return SiteConfig(**data), []

@@ -1,0 +1,131 @@
+"""Feeds: the model feeds per privacy level (API list envelope) and a JSON Feed 1.1 for readers.
+
+Every model feed item is built from an allow-list of the Course Dashboard's fields and
+validated against the dashboard schema before it is written.
+"""
+
+from __future__ import annotations
+
+import json
+
+from generator import meta
+from generator.issues import CoursegenError
+from generator.model import Catalog, Course, User
+from generator.privacy import is_public_feed_item, restricted_feed
+from generator.urls import absolute_url, course_path
+from generator.validate import check_instance
+from generator.views import Rendered
+
+RESTRICTED_FEEDS = ("private", "secret", "draft")
+
+
+def user_minimal(user: User) -> dict:
+    """Return exactly the model's User Minimal."""
+    return {"id": user.id, "username": user.username, "real_name": user.real_name, "avatar": user.avatar,
+            "community_badge": user.community_badge, "deleted": user.deleted}
+
+
+def dashboard_item(course: Course, catalog: Catalog, rendered: Rendered) -> dict:
+    """Return the course exactly as the Course Dashboard model defines it, for an anonymous viewer."""
+    site = catalog.site
+    effective = meta.effective_meta(course, site, rendered.excerpt, image_bigger="")
+    return {
+        "id": course.id,
+        "name": course.name,
+        "slug": course.slug,
+        "type": course.type.value,
+        "privacy": course.privacy.value,
+        "hide_member_count": course.hide_member_count,
+        "meta_title": effective.meta_title,
+        "meta_description": effective.meta_description,
+        "og_title": effective.og_title,
+        "og_description": effective.og_description,
+        "og_image": effective.og_image,
+        "image_bigger": "",
+        "image_big": "",
+        "image_medium": "",
+        "image_small": "",
+        "deleted": course.deleted,
+        "join_status": None,  # feeds show an anonymous viewer
+        "user_completion_rate": 0,
+        "created_at": course.created_at,
+        "created_by": user_minimal(course.created_by),
+        "categories": [{"id": c.id, "name": c.name, "slug": c.slug} for c in course.categories],
+        "avg_completion_rate": course.avg_completion_rate,
+    }
+
+
+def checked(item: dict) -> dict:
+    """Return the item after proving it matches the dashboard schema; a mismatch is our bug."""
+    problems = check_instance(item, "dashboard")
+    if problems:
+        raise CoursegenError(f"internal error: feed item for course {item.get('id')} does not match "
+                             f"the Course Dashboard model: {'; '.join(problems)}")
+    return item
+
+
+def model_feeds(catalog: Catalog, rendered: dict[int, Rendered]) -> dict[str, bytes]:
+    """Return every model feed keyed by output path: public/feeds/open*.json, restricted/feeds/*.json."""
+    groups: dict[str, list[dict]] = {"open": [], **{name: [] for name in RESTRICTED_FEEDS}}
+    for course in catalog.courses:  # already ordered by id
+        name = "open" if is_public_feed_item(course) else restricted_feed(course)
+        if name is not None:
+            groups[name].append(checked(dashboard_item(course, catalog, rendered[course.id])))
+    files = {}
+    for name, items in groups.items():
+        folder = "public/feeds" if name == "open" else "restricted/feeds"
+        # Public pages link by absolute URL; restricted files are never served, so they link by file name.
+        base = catalog.site.base_url + "feeds/" if name == "open" else ""
+        files.update(_paged_feed(folder, name, items, catalog.site.feed_page_size, base))
+    return files
+
+
+def _paged_feed(folder: str, name: str, items: list[dict], size: int, base: str) -> dict[str, bytes]:
+    pages = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+    file_names = [f"{name}.json" if n == 0 else f"{name}-{n + 1}.json" for n in range(len(pages))]
+    files = {}
+    for n, page in enumerate(pages):
+        envelope = {
+            "count": len(items),
+            "next": base + file_names[n + 1] if n + 1 < len(pages) else None,
+            "previous": base + file_names[n - 1] if n > 0 else None,
+            "results": page,
+        }
+        files[f"{folder}/{file_names[n]}"] = dumps(envelope)
+    return files
+
+
+def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int, Rendered]) -> bytes:
+    """Return a JSON Feed 1.1 of the listed courses, newest first, with the model item in `_course`."""
+    site = catalog.site
+    items = []
+    for course in sorted(courses, key=lambda c: (c.created_at, c.id), reverse=True):
+        url = absolute_url(site.base_url, course_path(course.slug))
+        model = checked(dashboard_item(course, catalog, rendered[course.id]))
+        items.append({
+            "id": url,
+            "url": url,
+            "title": course.name,
+            "content_html": rendered[course.id].description_html,
+            "summary": model["meta_description"],
+            "image": model["og_image"],
+            "date_published": course.created_at,
+            "authors": [{"name": course.created_by.real_name or course.created_by.username}],
+            "tags": [c.name for c in course.categories],
+            "_course": model,  # exactly the Course Dashboard item, as in open.json
+        })
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": site.title,
+        "home_page_url": site.base_url,
+        "feed_url": site.base_url + "feeds/open.feed.json",
+        "description": site.description,
+        "language": site.language,
+        "items": items,
+    }
+    return dumps(feed)
+
+
+def dumps(value: object) -> bytes:
+    """Serialise JSON the same way every time: UTF-8, two-space indent, final newline."""
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

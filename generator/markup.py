@@ -1,0 +1,63 @@
+"""Course descriptions: Markdown to sanitised HTML, and plain-text excerpts for meta tags."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown
+import nh3
+
+# What a description may contain after sanitising: prose, lists, links, code, tables, images.
+# Raw HTML that an editor types is parsed and cleaned like everything else, never passed through.
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code", "pre",
+    "blockquote", "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th", "td",
+    "dl", "dt", "dd", "sup", "sub", "del", "abbr",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "th": {"align"},
+    "td": {"align"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+EXCERPT_LENGTH = 200
+
+_MARKDOWN_EXTENSIONS = ("extra", "sane_lists")
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def render_description(text: str) -> str:
+    """Return the Markdown description as HTML that is safe to put in any page."""
+    # A description's own "# Heading" would compete with the page's <h1>: shift it to <h2>.
+    raw = markdown.markdown(text, extensions=_MARKDOWN_EXTENSIONS, output_format="html")
+    raw = raw.replace("<h1", "<h2").replace("</h1>", "</h2>")
+    return nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel="nofollow noopener", strip_comments=True)
+
+
+def first_paragraph_text(safe_html: str) -> str:
+    """Return the first paragraph of rendered HTML as plain text, trimmed to ~200 characters."""
+    match = re.search(r"<p>(.*?)</p>", safe_html, re.S)
+    if not match:
+        return ""
+    return trim_words(plain_text(match.group(1)), EXCERPT_LENGTH)
+
+
+def plain_text(fragment: str) -> str:
+    """Return an HTML fragment as one line of plain text."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub("", fragment))).strip()
+
+
+def trim_words(text: str, limit: int) -> str:
+    """Return text cut at a word boundary so it fits in `limit` characters, with an ellipsis if cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:.-") + "…"

@@ -1,0 +1,93 @@
+"""Titles, descriptions, Open Graph and JSON-LD values, with the fallbacks of SPEC section 3."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.config import SiteConfig
+from generator.model import Course
+
+DEFAULT_IMAGE_PATH = "assets/og-default.png"  # shipped with the generator, copied into every site
+DEFAULT_IMAGE_SIZE = (1200, 630)
+LOCK_DESCRIPTION = "An invite-only course. Only invited members can see its content."
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveMeta:
+    """The model's meta and Open Graph fields after every fallback: never empty."""
+
+    meta_title: str
+    meta_description: str
+    og_title: str
+    og_description: str
+    og_image: str  # absolute URL
+
+
+@dataclass(frozen=True, slots=True)
+class PageHead:
+    """Everything a page's <head> says about it; templates only print these values."""
+
+    title: str
+    description: str
+    canonical: str
+    og_type: str
+    og_title: str
+    og_description: str
+    og_image: str
+    og_image_alt: str
+    robots: str = ""  # "" means indexable
+    image_width: int | None = None
+    image_height: int | None = None
+
+
+def effective_meta(course: Course, site: SiteConfig, excerpt: str, image_bigger: str) -> EffectiveMeta:
+    """Apply the fallbacks: og_title → meta_title → name; og_description → meta_description → excerpt."""
+    meta_title = course.meta_title or course.name
+    meta_description = course.meta_description or excerpt or course.name
+    return EffectiveMeta(
+        meta_title=meta_title,
+        meta_description=meta_description,
+        og_title=course.og_title or meta_title,
+        og_description=course.og_description or meta_description,
+        og_image=absolute_image(site, course.og_image) or image_bigger or default_image(site),
+    )
+
+
+def lock_description(course: Course) -> str:
+    """Return what a private course's lock screen may say: only what the editor wrote for sharing."""
+    return course.og_description or course.meta_description or LOCK_DESCRIPTION
+
+
+def absolute_image(site: SiteConfig, value: str) -> str:
+    """Return an authored image reference as an absolute URL ("" stays "")."""
+    if not value or value.startswith(("https://", "http://")):
+        return value
+    return site.base_url + value.lstrip("/")
+
+
+def default_image(site: SiteConfig) -> str:
+    """Return the catalog's fallback og:image: site.yaml's default_image, else the shipped one."""
+    return absolute_image(site, site.default_image) or site.base_url + DEFAULT_IMAGE_PATH
+
+
+def page_title(title: str, site: SiteConfig) -> str:
+    """Return a <title>: the page's own title, then the site's name."""
+    return title if title == site.title else f"{title} · {site.title}"
+
+
+def course_jsonld(course: Course, site: SiteConfig, url: str, description: str, image: str) -> dict:
+    """Return schema.org Course JSON-LD for an open course page."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "Course",
+        "name": course.name,
+        "description": description,
+        "url": url,
+        "courseCode": course.slug,
+        "image": image,
+        "inLanguage": site.language,
+        "dateCreated": course.created_at,
+        "creator": {"@type": "Person", "name": course.created_by.real_name or course.created_by.username},
+        "provider": {"@type": "Organization", "name": site.title, "sameAs": site.base_url},
+        "about": [category.name for category in course.categories],
+    }

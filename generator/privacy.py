@@ -1,0 +1,59 @@
+"""The only place that decides what each privacy level may publish (SPEC section 4).
+
+Every writer of public output asks this module; nothing else looks at `course.privacy`.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from generator.model import Catalog, Category, Course, Privacy
+
+
+class PublicView(Enum):
+    """What the public site may show of a course."""
+
+    NONE = "none"  # no page, no mention anywhere public
+    LOCK = "lock"  # the lock screen: the Course Minimal subset only, noindex
+    FULL = "full"  # the full course page
+
+
+def public_view(course: Course, *, preview: bool = False) -> PublicView:
+    """Return what the public site (or a preview of it) may show of this course."""
+    if course.deleted:
+        return PublicView.NONE
+    if course.privacy is Privacy.OPEN:
+        return PublicView.FULL
+    if course.privacy is Privacy.PRIVATE:
+        return PublicView.LOCK
+    if course.privacy is Privacy.DRAFT and preview:
+        return PublicView.FULL  # with a draft banner; previews are never indexed
+    return PublicView.NONE
+
+
+def is_listed(course: Course, *, preview: bool = False) -> bool:
+    """Return True when the course may appear in catalog lists, category pages, sitemap and search."""
+    return public_view(course, preview=preview) is PublicView.FULL
+
+
+def listed_courses(catalog: Catalog, *, preview: bool = False) -> tuple[Course, ...]:
+    """Return the courses public lists may show, ordered by id."""
+    return tuple(c for c in catalog.courses if is_listed(c, preview=preview))
+
+
+def listed_categories(catalog: Catalog, *, preview: bool = False) -> tuple[Category, ...]:
+    """Return the categories used by at least one listed course: no others get a page or a mention."""
+    used = {category.slug for course in listed_courses(catalog, preview=preview) for category in course.categories}
+    return tuple(c for c in catalog.categories if c.slug in used)
+
+
+def is_public_feed_item(course: Course) -> bool:
+    """Return True when the course belongs in the public model feed (open.json)."""
+    return not course.deleted and course.privacy is Privacy.OPEN
+
+
+def restricted_feed(course: Course) -> str | None:
+    """Return the restricted feed a course belongs to (private, secret, draft), or None."""
+    if course.deleted or course.privacy is Privacy.OPEN:
+        return None
+    return {Privacy.PRIVATE: "private", Privacy.SECRET: "secret", Privacy.DRAFT: "draft"}[course.privacy]

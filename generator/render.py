@@ -1,0 +1,188 @@
+"""Render the public site with Jinja2: pure data in, {relative path: bytes} out."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+
+from generator import meta, views
+from generator.issues import CoursegenError, Issue
+from generator.model import Catalog, Course
+from generator.privacy import PublicView, listed_categories, listed_courses, public_view
+from generator.urls import absolute_url, category_path, course_path, index_path, link
+
+BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
+NOINDEX = "noindex, nofollow"
+
+
+class TemplateProblem(CoursegenError):
+    """Raised when a template cannot be loaded or rendered; carries the located issue."""
+
+    def __init__(self, issue: Issue):
+        super().__init__(issue.message)
+        self.issue = issue
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    """What every page render needs besides its own data."""
+
+    catalog: Catalog
+    rendered: dict[int, views.Rendered]  # course id → description HTML and excerpt
+    preview: bool
+    env: jinja2.Environment
+
+
+def make_environment(user_templates: Path | None) -> jinja2.Environment:
+    """Return a Jinja2 environment in which a user's template overrides the built-in of that name."""
+    loaders = [jinja2.FileSystemLoader(str(user_templates))] if user_templates and user_templates.is_dir() else []
+    loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,  # every template, whatever its extension: all of them produce HTML
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_site(context: RenderContext) -> dict[str, bytes]:
+    """Return every page of the public site, keyed by path relative to public/."""
+    site = context.catalog.site
+    courses = listed_courses(context.catalog, preview=context.preview)
+    categories = listed_categories(context.catalog, preview=context.preview)
+    listed_slugs = frozenset(c.slug for c in categories)
+    pages: dict[str, bytes] = {}
+    for course in context.catalog.courses:
+        view = public_view(course, preview=context.preview)
+        if view is PublicView.FULL:
+            pages[course_path(course.slug)] = _course_page(context, course, listed_slugs)
+        elif view is PublicView.LOCK:
+            pages[course_path(course.slug)] = _lock_page(context, course)
+    cards = [views.course_card(c, site, listed_slugs) for c in courses]
+    pages.update(_listing(context, cards, site.title, site.description, index_path, "website"))
+    for category in categories:
+        members = [card for card, course in zip(cards, courses) if category in course.categories]
+        pages.update(_listing(context, members, category.name, category.description,
+                              lambda page, slug=category.slug: _paged(category_path(slug), page), "website"))
+    pages["404.html"] = _render(context, "404.html", head=_head(context, "Page not found", site.description,
+                                                              "404.html", robots="noindex"))
+    return pages
+
+
+def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset[str]) -> bytes:
+    site = context.catalog.site
+    rendered = context.rendered[course.id]
+    effective = meta.effective_meta(course, site, rendered.excerpt, image_bigger="")
+    path = course_path(course.slug)
+    draft = not course.privacy.value
+    head = meta.PageHead(
+        title=course.meta_title or meta.page_title(course.name, site),
+        description=effective.meta_description, canonical=absolute_url(site.base_url, path),
+        og_type="article", og_title=effective.og_title, og_description=effective.og_description,
+        og_image=effective.og_image, og_image_alt=course.name,
+        robots=NOINDEX if context.preview or draft else "", **_image_size(effective.og_image, site))
+    jsonld = None if draft else meta.course_jsonld(course, site, head.canonical, effective.meta_description,
+                                                   effective.og_image)
+    page = views.course_page(course, site, rendered, listed_slugs, draft=draft)
+    return _render(context, "course.html", head=head, course=page, jsonld=jsonld)
+
+
+def _lock_page(context: RenderContext, course: Course) -> bytes:
+    site = context.catalog.site
+    description = meta.lock_description(course)
+    image = meta.absolute_image(site, course.og_image) or meta.default_image(site)
+    path = course_path(course.slug)
+    head = meta.PageHead(
+        title=meta.page_title(course.og_title or course.meta_title or course.name, site),
+        description=description, canonical=absolute_url(site.base_url, path), og_type="website",
+        og_title=course.og_title or course.meta_title or course.name, og_description=description,
+        og_image=image, og_image_alt=course.name, robots=NOINDEX, **_image_size(image, site))
+    return _render(context, "lock.html", head=head, course=views.lock_page(course, description))
+
+
+def _listing(context: RenderContext, cards: list[dict], heading: str, intro: str, path_of, og_type: str) -> dict[str, bytes]:
+    site = context.catalog.site
+    size = site.page_size
+    count = max(1, math.ceil(len(cards) / size))
+    pages = {}
+    for number in range(1, count + 1):
+        path = path_of(number)
+        pagination = {
+            "page": number, "pages": count,
+            "previous": link(site.base_path, path_of(number - 1)) if number > 1 else None,
+            "next": link(site.base_path, path_of(number + 1)) if number < count else None,
+        }
+        title = heading if number == 1 else f"{heading} (page {number})"
+        head = _head(context, title, intro or site.description or heading, path, og_type=og_type)
+        pages[path] = _render(context, "index.html" if path_of is index_path else "category.html",
+                              head=head, heading=heading, intro=intro,
+                              courses=cards[(number - 1) * size: number * size], pagination=pagination)
+    return pages
+
+
+def _paged(first_path: str, page: int) -> str:
+    return first_path if page == 1 else first_path.replace("index.html", f"page/{page}/index.html")
+
+
+def _head(context: RenderContext, title: str, description: str, path: str, *, og_type: str = "website",
+          robots: str = "") -> meta.PageHead:
+    site = context.catalog.site
+    image = meta.default_image(site)
+    return meta.PageHead(
+        title=meta.page_title(title, site), description=description or title,
+        canonical=absolute_url(site.base_url, path), og_type=og_type, og_title=title,
+        og_description=description or title, og_image=image, og_image_alt=site.title,
+        robots=NOINDEX if context.preview else robots, **_image_size(image, site))
+
+
+def _image_size(image: str, site) -> dict:
+    if image == site.base_url + meta.DEFAULT_IMAGE_PATH:
+        width, height = meta.DEFAULT_IMAGE_SIZE
+        return {"image_width": width, "image_height": height}
+    return {}
+
+
+def _render(context: RenderContext, name: str, **values) -> bytes:
+    site = views.site_view(context.catalog.site, preview=context.preview)
+    values.setdefault("jsonld", None)
+    try:
+        return context.env.get_template(name).render(site=site, **values).encode("utf-8")
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(Issue(exc.filename or name, exc.lineno or 0, 0, "", f"template syntax error: {exc.message}"))
+    except jinja2.TemplateError as exc:
+        path, line = _template_frame(exc, name)
+        raise TemplateProblem(Issue(path, line, 0, "", f"template error: {exc}"))
+
+
+def _template_frame(exc: BaseException, name: str) -> tuple[str, int]:
+    """Find the innermost template line in a Jinja2 traceback (Jinja maps frames to template lines)."""
+    found = (name, 0)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt", ".json")):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def render_sitemap(catalog: Catalog, pages: dict[str, bytes], *, preview: bool) -> dict[str, bytes]:
+    """Return sitemap.xml (none in previews) and a robots.txt that points at it."""
+    site = catalog.site
+    if preview:
+        return {"robots.txt": b"User-agent: *\nAllow: /\n"}
+    listed = {course_path(c.slug) for c in listed_courses(catalog)}
+    urls = sorted(path for path in pages
+                  if path in listed or path.startswith(("categories/", "page/")) or path == "index.html")
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"  <url><loc>{xml_escape(absolute_url(site.base_url, path))}</loc></url>" for path in urls]
+    lines.append("</urlset>\n")
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {site.base_url}sitemap.xml\n"
+    return {"sitemap.xml": "\n".join(lines).encode("utf-8"), "robots.txt": robots.encode("utf-8")}

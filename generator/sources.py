@@ -1,0 +1,155 @@
+"""Find the content files, read them safely and parse their YAML; locate any value by line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from generator.issues import Issue
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+MAX_FILE_BYTES = 2 * 1024 * 1024  # a course file is text; anything bigger is a mistake or an attack
+
+
+class ContentLoader(_BaseLoader):
+    """Safe YAML loader that keeps dates as strings and refuses duplicate keys and aliases."""
+
+    # Dates stay strings: the schema checks created_at as RFC 3339, which YAML's own
+    # timestamp type would silently accept without a timezone.
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_object(self, node, deep=False):
+        # A node seen twice is an alias (*name). Refusing aliases outright stops
+        # "billion laughs" expansion bombs and keeps every value at one place in the file.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "aliases (*name) are not allowed in content files", node.start_mark)
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = key_node.value
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    f"while reading the mapping that starts on line {node.start_mark.line + 1}", None,
+                    f"duplicate key '{key}' (first on line {seen[key] + 1})", key_node.start_mark)
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One parsed content file: where it is and the plain data it holds."""
+
+    path: Path  # on disk
+    display: str  # as shown to users: the --content path joined with the relative path
+    source: str  # relative to the content directory, with forward slashes (stable across machines)
+    data: object
+
+
+def discover_courses(content_dir: Path) -> list[Path]:
+    """Return every course file under content/courses/, sorted for a stable order."""
+    courses = content_dir / "courses"
+    if not courses.is_dir():
+        return []
+    files = [p for p in courses.rglob("*") if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")]
+    return sorted(files)
+
+
+def display_path(content_dir: Path, path: Path) -> str:
+    """Return the path as a user would type it, starting from the --content directory."""
+    return (content_dir / path.relative_to(content_dir)).as_posix()
+
+
+def load_document(content_dir: Path, path: Path) -> Document | Issue:
+    """Read and parse one YAML file; return the document or the issue that stops it."""
+    display = display_path(content_dir, path)
+    source = path.relative_to(content_dir).as_posix()
+    problem = _check_file(content_dir, path)
+    if problem:
+        return Issue(display, 0, 0, "", problem)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return Issue(display, line, 0, "",
+                     f"file is not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded; save it as UTF-8")
+    try:
+        data = yaml.load(text, Loader=ContentLoader)
+    except yaml.MarkedYAMLError as exc:
+        return _yaml_issue(display, exc)
+    except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
+        line, column = _position(text, getattr(exc, "position", 0))
+        return Issue(display, line, column, "", f"invalid YAML: {_reader_problem(exc)}")
+    return Document(path, display, source, data)
+
+
+def _check_file(content_dir: Path, path: Path) -> str:
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "cannot be read: broken link or missing file"
+    if not real.is_relative_to(content_dir.resolve()):
+        return "is a link to a file outside the content directory; content files must live inside it"
+    if not real.is_file():
+        return "is not a regular file"
+    if real.stat().st_size > MAX_FILE_BYTES:
+        return f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; a content file should be far smaller"
+    return ""
+
+
+def _yaml_issue(display: str, exc: yaml.MarkedYAMLError) -> Issue:
+    mark = exc.problem_mark or exc.context_mark
+    parts = [p for p in (exc.context, exc.problem) if p]
+    message = "invalid YAML: " + "; ".join(parts)
+    if mark is None:
+        return Issue(display, 0, 0, "", message)
+    return Issue(display, mark.line + 1, mark.column + 1, "", message)
+
+
+def _reader_problem(exc: yaml.YAMLError) -> str:
+    character = getattr(exc, "character", None)
+    if isinstance(character, str):
+        return f"control character U+{ord(character):04X} is not allowed; remove it"
+    return str(exc).splitlines()[0]
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def locate(path: Path, keys: tuple, *, at_key: bool = False) -> tuple[int, int]:
+    """Return the 1-based line and column of the value at `keys` in a YAML file.
+
+    Errors are rare, so the file is composed again here rather than keeping marks for
+    every value of every course: the common, valid path stays fast and small.
+    With `at_key`, point at the key of the last step instead of its value.
+    """
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=ContentLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return 1, 1
+    if node is None:
+        return 1, 1
+    found = node
+    for index, key in enumerate(keys):
+        last = index == len(keys) - 1
+        if isinstance(found, yaml.MappingNode):
+            match = next(((k, v) for k, v in found.value if k.value == str(key)), None)
+            if match is None:
+                break
+            found = match[0] if (last and at_key) else match[1]
+        elif isinstance(found, yaml.SequenceNode) and isinstance(key, int) and key < len(found.value):
+            found = found.value[key]
+        else:
+            break
+    return found.start_mark.line + 1, found.start_mark.column + 1

@@ -1,0 +1,42 @@
+"""Slugs, output paths and absolute URLs: the one place that decides where a page lives."""
+
+from __future__ import annotations
+
+from slugify import slugify
+
+SLUG_MAX_LENGTH = 80
+
+
+def make_slug(name: str) -> str:
+    """Return an ASCII, lowercase, '-'-separated slug: "Café Crème" becomes "cafe-creme"."""
+    return slugify(name, max_length=SLUG_MAX_LENGTH, word_boundary=True)
+
+
+def course_path(slug: str) -> str:
+    """Return the output path of a course page, relative to public/."""
+    return f"courses/{slug}/index.html"
+
+
+def category_path(slug: str) -> str:
+    """Return the output path of a category page, relative to public/."""
+    return f"categories/{slug}/index.html"
+
+
+def index_path(page: int) -> str:
+    """Return the output path of page `page` (1-based) of the catalog."""
+    return "index.html" if page == 1 else f"page/{page}/index.html"
+
+
+def page_url(path: str) -> str:
+    """Return the URL path of an output file relative to the site root ("courses/x/")."""
+    return path[: -len("index.html")] if path.endswith("index.html") else path
+
+
+def absolute_url(base_url: str, path: str) -> str:
+    """Return the absolute URL of an output file, for meta tags, sitemaps and feeds."""
+    return base_url + page_url(path)
+
+
+def link(base_path: str, path: str) -> str:
+    """Return a root-relative link to an output file, for anchors inside pages."""
+    return base_path + page_url(path)

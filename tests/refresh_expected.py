@@ -1,0 +1,44 @@
+"""Regenerate tests/cases/invalid/expected.txt from what `coursegen check` reports now.
+
+    python -m tests.refresh_expected
+
+Review the diff line by line before committing: each line is a promise to users.
+"""
+
+import contextlib
+import io
+import shutil
+import tempfile
+from pathlib import Path
+
+from generator.cli import main
+from tests.conftest import CATEGORIES, SITE, USERS, Project, course
+
+CASES = Path(__file__).parent / "cases" / "invalid"
+
+
+def report(case: Path) -> list[str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Project(Path(tmp) / "site")
+        project.write("site.yaml", SITE)
+        project.write("categories.yaml", CATEGORIES)
+        project.write("users.yaml", USERS)
+        project.add(course(1, "Base Course"))
+        shutil.copy(case, project.content / "courses" / case.name)
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            main(["check", "--content", str(project.content)])
+        prefix = f"{project.content.as_posix()}/courses/{case.name}:"
+        return [line.removeprefix(prefix).replace(project.content.as_posix(), "CONTENT")
+                for line in err.getvalue().splitlines() if line.startswith(prefix)]
+
+
+def main_refresh() -> None:
+    lines = []
+    for case in sorted(CASES.glob("*.yaml")):
+        lines += [f"== {case.name}", *report(case), ""]
+    (CASES / "expected.txt").write_text("\n".join(lines), "utf-8")
+
+
+if __name__ == "__main__":
+    main_refresh()

@@ -1,0 +1,91 @@
+"""Every validation rule, as data: each file in cases/invalid/ beside a valid catalog gives exactly
+the errors listed in cases/invalid/expected.txt, with file, line, column, field and message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from tests.conftest import course
+
+CASES = Path(__file__).parent / "cases" / "invalid"
+EXPECTED = CASES / "expected.txt"
+
+
+def expected_errors() -> dict[str, list[str]]:
+    """Read expected.txt: a line `== case.yaml` starts a case; the lines after it are its errors."""
+    cases: dict[str, list[str]] = {}
+    current = None
+    for line in EXPECTED.read_text("utf-8").splitlines():
+        if line.startswith("== "):
+            current = cases.setdefault(line[3:], [])
+        elif line.strip():
+            current.append(line)
+    return cases
+
+
+EXPECTATIONS = expected_errors()
+
+
+def test_every_case_file_has_expectations():
+    files = sorted(p.name for p in CASES.glob("*.yaml"))
+    assert files == sorted(EXPECTATIONS)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
+def test_invalid_case_reports_exact_errors(project, capsys, name):
+    project.add(course(1, "Base Course"))
+    shutil.copy(CASES / name, project.content / "courses" / name)
+    status = main(["check", "--content", str(project.content)])
+    err = capsys.readouterr().err
+    prefix = f"{project.content.as_posix()}/courses/{name}:"
+    reported = [line.removeprefix(prefix).replace(project.content.as_posix(), "CONTENT")
+                for line in err.splitlines() if line.startswith(prefix)]
+    assert status == 1
+    assert reported == EXPECTATIONS[name]
+    assert "Traceback" not in err
+
+
+def test_all_errors_of_a_run_are_reported_together(project, capsys):
+    project.add(course(1, "Base Course"))
+    for name in ("bad-slug.yaml", "unknown-creator.yaml", "yaml-syntax.yaml"):
+        target = project.content / "courses" / name
+        target.write_bytes((CASES / name).read_bytes().replace(b"id: 50", f"id: {len(name)}".encode()))
+    assert main(["check", "--content", str(project.content)]) == 1
+    err = capsys.readouterr().err
+    for name in ("bad-slug.yaml", "unknown-creator.yaml", "yaml-syntax.yaml"):
+        assert f"courses/{name}:" in err
+    assert "3 error(s)" in err
+
+
+def test_valid_catalog_checks_clean(project, capsys):
+    project.add(course(1, "Base Course"), course(2, "Café Crème", slug=...))
+    assert main(["check", "--content", str(project.content)]) == 0
+    assert "no problems found" in capsys.readouterr().out
+
+
+def test_site_yaml_errors_name_the_file_and_field(project, capsys):
+    project.write("site.yaml", "title: Test\nbase_url: not a url\nlanguag: en\n")
+    assert main(["check", "--content", str(project.content)]) == 1
+    err = capsys.readouterr().err
+    assert "site.yaml:2:11: error: base_url: expected text matching" in err
+    assert "site.yaml:3:1: error: languag: unknown field 'languag'; did you mean 'language'?" in err
+
+
+def test_missing_site_yaml_is_a_clear_error(project, capsys):
+    (project.content / "site.yaml").unlink()
+    assert main(["check", "--content", str(project.content)]) == 1
+    assert "missing site.yaml" in capsys.readouterr().err
+
+
+def test_registry_files_are_validated(project, capsys):
+    project.write("users.yaml", [{"id": 1, "username": "ada", "real_name": "A"},
+                                 {"id": 2, "username": "ada", "real_name": "B"}])
+    project.write("categories.yaml", [{"id": 1, "name": "X", "slug": "Not A Slug"}])
+    project.add(course(1, "Base Course", categories=[]))
+    assert main(["check", "--content", str(project.content)]) == 1
+    err = capsys.readouterr().err
+    assert "categories.yaml:3:9: error: [0].slug: expected a slug" in err
