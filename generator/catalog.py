@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass, field
 
 from generator.config import SiteConfig
@@ -53,6 +54,13 @@ def assemble_catalog(site: SiteConfig, registry: _Registry, courses: tuple[Cours
     used = {c.slug: c for course in courses for c in course.categories}
     categories = tuple(sorted(used.values(), key=lambda c: c.name.casefold()))
     return Catalog(site, courses, categories, tuple(registry.users.values()))
+
+
+def name_key(name: str) -> str:
+    """Return the name as uniqueness compares it: case, width and invisible characters ignored."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")  # zero-width, bidi marks
+    return " ".join(visible.split())
 
 
 def _slug_of(data: dict) -> str:
@@ -119,7 +127,7 @@ def _uniqueness(documents: list[Document]) -> list[Issue]:
     """Report every course whose id, name (ignoring case) or slug an earlier file already uses."""
     issues = []
     rules = (("id", lambda d: d["id"], "id {}"),
-             ("name", lambda d: d["name"].strip().casefold(), "name {!r}"),
+             ("name", lambda d: name_key(d["name"]), "name {!r}"),
              ("slug", _slug_of, "slug '{}'"))
     for field_name, key_of, label in rules:
         first_seen: dict[object, Document] = {}

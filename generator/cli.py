@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", help="absolute URL the site is served at; overrides site.yaml")
     build.add_argument("--preview", action="store_true", help="include drafts, noindex every page, no sitemap")
     build.add_argument("--templates", type=Path, help="template overrides (default: templates/ beside the content)")
+    build.add_argument("--previous", type=Path, metavar="MANIFEST",
+                       help="previous build's manifest (default: OUT/restricted/manifest.json)")
     build.add_argument("--quiet", "-q", action="store_true", help="print only errors")
 
     check = commands.add_parser("check", help="validate the content; write nothing")
@@ -73,7 +75,8 @@ def _options(args: argparse.Namespace):
     if base_url is not None and not _BASE_URL.match(base_url):
         raise UsageError(f"--base-url must be an absolute http(s) URL such as https://example.org/, not {base_url!r}")
     return Options(content=args.content, out=getattr(args, "out", Path("output")), base_url=base_url,
-                   preview=getattr(args, "preview", False), templates=getattr(args, "templates", None))
+                   preview=getattr(args, "preview", False), templates=getattr(args, "templates", None),
+                   previous=getattr(args, "previous", None))
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
@@ -46,7 +47,7 @@ def _check_path(path: str) -> None:
         raise CoursegenError(f"output path {path!r} is neither public/ nor restricted/")
 
 
-def manifest(tree: OutputTree, catalog: Catalog, *, preview: bool) -> bytes:
+def manifest(tree: OutputTree, catalog: Catalog, old_slugs: dict[str, int], *, preview: bool) -> bytes:
     """Return the manifest: every output file with its sha256 and source, every course with its privacy."""
     document = {
         "generator": f"coursegen {__version__}",
@@ -57,6 +58,7 @@ def manifest(tree: OutputTree, catalog: Catalog, *, preview: bool) -> bytes:
              "source": c.source}
             for c in catalog.courses
         ],
+        "redirects": old_slugs,
         "files": {
             path: {"sha256": hashlib.sha256(tree.files[path]).hexdigest(), "source": tree.sources[path]}
             for path in sorted(tree.files)
@@ -101,11 +103,14 @@ def write_atomically(tree: OutputTree, out: Path) -> None:
 
 
 def _swap(staging: Path, out: Path) -> None:
-    # Rename is atomic on one file system; the old tree is moved aside first and removed last,
-    # so an interruption leaves either the old output or the new one in place, never a mix.
+    """Put the staged tree at `out`; at every instant `out` is either the old tree or the new one."""
     if not out.exists():
         os.replace(staging, out)
         return
+    if _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # it now holds the previous output
+        return
+    # Without an atomic exchange, move the old tree aside first and remove it last.
     retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
     os.replace(out, retired / "tree")
     try:
@@ -114,3 +119,25 @@ def _swap(staging: Path, out: Path) -> None:
         os.replace(retired / "tree", out)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two paths with Linux renameat2(RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    return result == 0
+
+
+def remove_stale_staging(out: Path) -> None:
+    """Remove staging folders a killed build left beside `out` (they are ours: the name says so)."""
+    out = out.absolute()
+    if not out.parent.is_dir():
+        return
+    for pattern in (f".{out.name}.building-*", f".{out.name}.old-*"):
+        for stale in out.parent.glob(pattern):
+            shutil.rmtree(stale, ignore_errors=True)

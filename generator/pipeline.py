@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import feeds, output, render
+from generator import feeds, history, output, render
 from generator.catalog import assemble_catalog, load_registry, resolve_courses
 from generator.config import load_site
 from generator.issues import BuildFailed, Issue
@@ -31,6 +31,7 @@ class Options:
     base_url: str | None = None
     preview: bool = False
     templates: Path | None = None  # default: templates/ beside the content directory
+    previous: Path | None = None  # previous manifest; default: the one in `out`
 
     @property
     def template_dir(self) -> Path:
@@ -96,22 +97,30 @@ def build(options: Options) -> Result:
     if not result.ok:
         raise BuildFailed(result.issues)
     catalog = result.catalog
+    previous = output.read_manifest(options.previous or options.out / output.MANIFEST)
+    problems = history.back_to_draft(catalog, history.previous_courses(previous), options.content)
+    if problems:
+        raise BuildFailed(tuple(problems))
+    slugs = history.old_slugs(catalog, previous)
     rendered = {course.id: _render_description(course.description) for course in catalog.courses}
     env = render.make_environment(options.template_dir)
     context = render.RenderContext(catalog, rendered, options.preview, env)
     try:
         pages = render.render_site(context)
+        pages.update(render.render_redirects(context, history.redirects(catalog, slugs, preview=options.preview)))
     except render.TemplateProblem as problem:
         raise BuildFailed((problem.issue,)) from None
     tree = output.OutputTree()
     course_sources = {course_path(c.slug): c.source for c in catalog.courses}
     tree.add_all("public/", pages, lambda p: course_sources.get(p, "catalog"))
     tree.add_all("public/", render.render_sitemap(catalog, pages, preview=options.preview), lambda p: "generator")
+    tree.add_all("public/", render.render_headers(preview=options.preview), lambda p: "generator")
     tree.add_all("public/assets/", {p.name: p.read_bytes() for p in sorted(ASSETS.iterdir())},
                  lambda p: f"generator/assets/{p}")
     tree.add_all("", feeds.model_feeds(catalog, rendered), lambda p: "courses")
     tree.add("public/feeds/open.feed.json", feeds.json_feed(catalog, listed_courses(catalog), rendered), "courses")
-    tree.add(output.MANIFEST, output.manifest(tree, catalog, preview=options.preview), "generator")
+    tree.add(output.MANIFEST, output.manifest(tree, catalog, slugs, preview=options.preview), "generator")
+    output.remove_stale_staging(options.out)
     output.write_atomically(tree, options.out)
     return Result(result.issues, catalog, _summary(catalog, tree, time.monotonic() - started))
 

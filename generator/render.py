@@ -172,6 +172,25 @@ def _template_frame(exc: BaseException, name: str) -> tuple[str, int]:
     return found
 
 
+def render_redirects(context: RenderContext, moved: dict[str, str]) -> dict[str, bytes]:
+    """Return a redirect page at each old course URL, pointing at the course's current page."""
+    site = context.catalog.site
+    pages = {}
+    for old_slug, new_slug in moved.items():
+        new_path = course_path(new_slug)
+        head = _head(context, "Moved", "This course has moved.", new_path, robots="noindex")
+        pages[course_path(old_slug)] = _render(context, "redirect.html", head=head,
+                                               target=link(site.base_path, new_path))
+    return pages
+
+
+def render_headers(*, preview: bool) -> dict[str, bytes]:
+    """Return a _headers file for hosts that read one (Netlify, Cloudflare Pages): previews are noindex."""
+    if not preview:
+        return {}
+    return {"_headers": f"/*\n  X-Robots-Tag: {NOINDEX}\n".encode("utf-8")}
+
+
 def render_sitemap(catalog: Catalog, pages: dict[str, bytes], *, preview: bool) -> dict[str, bytes]:
     """Return sitemap.xml (none in previews) and a robots.txt that points at it."""
     site = catalog.site

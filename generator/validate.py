@@ -153,6 +153,8 @@ def _expected(kind: str, rule: object, instance: object, schema: dict, keys: tup
         if keys and keys[-1] == "slug" or (len(keys) >= 2 and keys[-2] == "categories"):
             return (f"expected a slug of lowercase ASCII letters and digits separated by single '-' "
                     f"(such as 'intro-to-python'), found {found}")
+        if rule.startswith("^[^\\u0000"):
+            return f"expected text without control characters, found {found}"
         if keys == ("name",):
             return "expected a name with at least one visible character, found only spaces"
         return f"expected text matching {rule}, found {found}"

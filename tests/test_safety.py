@@ -1,0 +1,234 @@
+"""Previews, privacy transitions, redirects, hostile files, atomic and reproducible builds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from generator.cli import main
+from tests.conftest import REPO, course
+
+
+# -- previews ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def preview(project):
+    project.add(course(1, "Published One"), course(2, "Draft Two", privacy=""),
+                course(3, "Secret Three", privacy="secret"), course(4, "Private Four", privacy="private"))
+    assert project.build("--preview", "--base-url", "https://pr-12.preview.example/") == 0
+    return project
+
+
+def test_preview_shows_drafts_with_a_banner(preview):
+    page = preview.read("public/courses/draft-two/index.html")
+    assert "Draft: this course is not published" in page
+    assert "Draft Two" in preview.read("public/index.html")
+
+
+def test_preview_marks_every_page_noindex_and_writes_headers(preview):
+    for path, content in preview.public().items():
+        if path.endswith(".html"):
+            assert b'<meta name="robots" content="noindex' in content, path
+    assert preview.read("public/_headers") == "/*\n  X-Robots-Tag: noindex, nofollow\n"
+
+
+def test_preview_has_no_sitemap_and_does_not_disallow_crawling(preview):
+    assert not (preview.out / "public/sitemap.xml").exists()
+    robots = preview.read("public/robots.txt")
+    assert "Disallow: /" not in robots and "Sitemap" not in robots
+
+
+def test_preview_never_includes_secret_courses(preview):
+    for path, content in preview.public().items():
+        assert b"Secret Three" not in content and "secret-three" not in path
+
+
+def test_preview_urls_point_at_the_preview_host(preview):
+    page = preview.read("public/courses/published-one/index.html")
+    assert 'href="https://pr-12.preview.example/courses/published-one/"' in page
+    assert "academy.test" not in page
+
+
+def test_production_build_has_no_headers_file_and_no_drafts(project):
+    project.add(course(1, "Published One"), course(2, "Draft Two", privacy=""))
+    assert project.build() == 0
+    assert not (project.out / "public/_headers").exists()
+    assert not (project.out / "public/courses/draft-two").exists()
+
+
+# -- privacy transitions and moved pages ------------------------------------------------------
+
+def test_published_course_cannot_go_back_to_draft(project, capsys):
+    project.add(course(1, "Was Open"))
+    assert project.build() == 0
+    project.add(course(1, "Was Open", privacy=""))
+    before = project.read("restricted/manifest.json")
+    assert project.build() == 1
+    err = capsys.readouterr().err
+    assert "courses/1.yaml:" in err and "course 1 ('Was Open') was 'open' in the previous build" in err
+    assert project.read("restricted/manifest.json") == before
+
+
+def test_previous_manifest_can_be_given_explicitly(project, tmp_path, capsys):
+    project.add(course(1, "Was Private", privacy="private"))
+    assert project.build() == 0
+    saved = tmp_path / "previous.json"
+    shutil.copy(project.out / "restricted/manifest.json", saved)
+    shutil.rmtree(project.out)
+    project.add(course(1, "Was Private", privacy=""))
+    assert project.build("--previous", str(saved)) == 1
+    assert "was 'private' in the previous build" in capsys.readouterr().err
+
+
+def test_renamed_course_keeps_its_old_url_as_a_redirect(project):
+    project.add(course(1, "First Name"))
+    assert project.build() == 0
+    project.add(course(1, "Second Name"))
+    assert project.build() == 0
+    project.add(course(1, "Third Name"))
+    assert project.build() == 0
+    for old in ("first-name", "second-name"):
+        page = project.read(f"public/courses/{old}/index.html")
+        assert 'url=/courses/third-name/"' in page and 'noindex' in page
+    assert "first-name" not in project.read("public/sitemap.xml")
+
+
+def test_no_redirect_reveals_a_course_that_became_secret(project):
+    project.add(course(1, "Open Then Secret"))
+    assert project.build() == 0
+    project.add(course(1, "Renamed Secret", privacy="secret"))
+    assert project.build() == 0
+    public = project.public()
+    assert not any("open-then-secret" in path or "renamed-secret" in path for path in public)
+    assert not any(b"renamed-secret" in content for content in public.values())
+
+
+def test_no_redirect_reveals_an_old_secret_slug(project):
+    project.add(course(1, "Hidden Codename", privacy="secret"))
+    assert project.build() == 0
+    project.add(course(1, "Public Launch", privacy="open"))
+    assert project.build() == 0
+    assert not (project.out / "public/courses/hidden-codename").exists()
+
+
+# -- hostile files ----------------------------------------------------------------------------
+
+def test_symlink_outside_content_is_refused(project, tmp_path, capsys):
+    secret = tmp_path / "outside.yaml"
+    secret.write_text("id: 9\nname: Outside\n")
+    (project.content / "courses").mkdir(parents=True, exist_ok=True)
+    (project.content / "courses" / "link.yaml").symlink_to(secret)
+    assert main(["check", "--content", str(project.content)]) == 1
+    assert "courses/link.yaml: error: is a link to a file outside the content directory" in capsys.readouterr().err
+
+
+def test_billion_laughs_is_refused_quickly(project, capsys):
+    levels = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    project.write("courses/bomb.yaml", "\n".join(levels) + "\n")
+    started = time.monotonic()
+    assert main(["check", "--content", str(project.content)]) == 1
+    assert time.monotonic() - started < 5
+    assert "aliases (*name) are not allowed" in capsys.readouterr().err
+
+
+def test_oversized_file_is_refused(project, capsys):
+    project.write("courses/huge.yaml", "id: 1\ndescription: " + "x" * (3 * 1024 * 1024) + "\n")
+    assert main(["check", "--content", str(project.content)]) == 1
+    assert "courses/huge.yaml: error: is larger than 2 MiB" in capsys.readouterr().err
+
+
+def test_megabyte_description_is_a_clear_error(project, capsys):
+    project.add(course(1, "Big", description="word " * 220_000))
+    assert main(["check", "--content", str(project.content)]) == 1
+    assert "description: expected at most 100000 characters, found 1100000" in capsys.readouterr().err
+
+
+def test_rtl_and_zero_width_names_are_escaped_and_slugged(project):
+    name = "\u202eevil\u200b name \u05e9\u05dc\u05d5\u05dd"
+    project.add(course(1, name))
+    assert project.build() == 0
+    [path] = [p for p in project.public() if p.startswith("courses/")]
+    assert path == "courses/evil-name-shlvm/index.html"
+    assert f"<h1>{name}</h1>" in project.read(f"public/{path}")
+
+
+# -- atomic builds ----------------------------------------------------------------------------
+
+def many_courses(project, count: int) -> None:
+    body = "\n\n".join(f"Paragraph {n} with *emphasis* and [a link](https://example.org/{n})." for n in range(30))
+    for i in range(1, count + 1):
+        project.add(course(i, f"Course number {i}", description=body, categories=["programming", "music"]))
+
+
+def snapshot(folder) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def start_build(project) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen([sys.executable, "-m", "generator", "build", "--content", str(project.content),
+                             "--out", str(project.out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.8, 1.3, 1.8])
+def test_killed_build_leaves_previous_output_byte_identical(project, delay):
+    many_courses(project, 10)
+    assert project.build("--quiet") == 0
+    before = snapshot(project.out)
+    many_courses(project, 1500)  # a build long enough to be killed in every phase
+    process = start_build(project)
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    after = snapshot(project.out)
+    assert after == before or after == snapshot_of_new_build(project, after)
+
+
+def snapshot_of_new_build(project, after: dict) -> dict:
+    """If the kill came after the swap, the output must be the complete new build, never a mix."""
+    assert len([p for p in after if p.startswith("public/courses/")]) == 1500
+    return after
+
+
+def test_interrupted_build_exits_130_and_keeps_output(project):
+    many_courses(project, 10)
+    assert project.build("--quiet") == 0
+    before = snapshot(project.out)
+    many_courses(project, 1500)
+    process = start_build(project)
+    time.sleep(0.8)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130  # 1,500 courses take seconds: the signal lands mid-build
+    assert b"Traceback" not in err
+    assert snapshot(project.out) == before
+    assert sorted(p.name for p in project.root.iterdir()) == ["content", "output"]
+
+
+def test_next_build_cleans_what_a_killed_build_left(project):
+    project.add(course(1, "One"))
+    stale = project.root / ".output.building-abc123"
+    stale.mkdir()
+    (stale / "half.html").write_text("half")
+    assert project.build("--quiet") == 0
+    assert not stale.exists()
+
+
+# -- reproducible builds ----------------------------------------------------------------------
+
+def test_same_content_in_different_folders_builds_byte_identical(project, tmp_path):
+    project.add(course(1, "One"), course(2, "Two", privacy="private"), course(3, "Three", privacy="secret"),
+                course(4, "Four", description="Ünïcödé *text*"))
+    other = tmp_path / "elsewhere" / "project"
+    shutil.copytree(project.root, other)
+    assert project.build("--quiet") == 0
+    time.sleep(1.1)
+    assert main(["build", "--quiet", "--content", str(other / "content"), "--out", str(other / "output")]) == 0
+    assert snapshot(project.out) == snapshot(other / "output")
