@@ -6,7 +6,7 @@ validated against the dashboard schema before it is written.
 
 from __future__ import annotations
 
-import json
+import orjson
 
 from generator import meta
 from generator.issues import CoursegenError
@@ -128,4 +128,4 @@ def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int,
 
 def dumps(value: object) -> bytes:
     """Serialise JSON the same way every time: UTF-8, two-space indent, final newline."""
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n"

@@ -5,15 +5,16 @@ from __future__ import annotations
 import html
 import re
 
-import markdown
+import cmarkgfm
 import nh3
+from cmarkgfm.cmark import Options
 
 # What a description may contain after sanitising: prose, lists, links, code, tables, images.
 # Raw HTML that an editor types is parsed and cleaned like everything else, never passed through.
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code", "pre",
     "blockquote", "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th", "td",
-    "dl", "dt", "dd", "sup", "sub", "del", "abbr",
+    "dl", "dt", "dd", "sup", "sub", "del", "abbr", "input",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -22,11 +23,15 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align"},
     "td": {"align"},
     "ol": {"start"},
+    "input": {"type", "checked", "disabled"},  # GitHub task lists: "- [x] done"
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 EXCERPT_LENGTH = 200
 
-_MARKDOWN_EXTENSIONS = ("extra", "sane_lists")
+# Raw HTML is let through cmark on purpose: nh3 then cleans it with the same rules as everything
+# else, so "<b>bold</b>" keeps working while "<script>" and "onclick" never survive.
+_CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE
+_GFM_EXTENSIONS = ("table", "strikethrough", "autolink", "tasklist")  # not "tagfilter": nh3 removes more
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
@@ -34,7 +39,7 @@ _SPACE = re.compile(r"\s+")
 def render_description(text: str) -> str:
     """Return the Markdown description as HTML that is safe to put in any page."""
     # A description's own "# Heading" would compete with the page's <h1>: shift it to <h2>.
-    raw = markdown.markdown(text, extensions=_MARKDOWN_EXTENSIONS, output_format="html")
+    raw = cmarkgfm.markdown_to_html_with_extensions(text, options=_CMARK_OPTIONS, extensions=_GFM_EXTENSIONS)
     raw = raw.replace("<h1", "<h2").replace("</h1>", "</h2>")
     return nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                      link_rel="nofollow noopener", strip_comments=True)
