@@ -30,7 +30,7 @@ class CourseType(str, Enum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("-", " ").capitalize()
+        return self.value.capitalize()  # "Self-paced", "Structured", "Scheduled"
 
 
 _TYPE_EXPLANATIONS = {
