@@ -76,10 +76,16 @@ def page_title(title: str, site: SiteConfig) -> str:
 
 
 def course_jsonld(course: Course, site: SiteConfig, url: str, description: str, image: str) -> dict:
-    """Return schema.org Course JSON-LD for an open course page."""
+    """Return schema.org Course JSON-LD for an open course page (Google's Course info and Course list).
+
+    Only what the catalog knows: every course here is taken online, so one CourseInstance says
+    so; workload, schedule dates and prices are not in the model, so none are invented.
+    """
+    creator = {"@type": "Person", "name": course.created_by.real_name or course.created_by.username}
     return {
         "@context": "https://schema.org",
         "@type": "Course",
+        "@id": url,
         "name": course.name,
         "description": description,
         "url": url,
@@ -87,7 +93,18 @@ def course_jsonld(course: Course, site: SiteConfig, url: str, description: str, 
         "image": image,
         "inLanguage": site.language,
         "dateCreated": course.created_at,
-        "creator": {"@type": "Person", "name": course.created_by.real_name or course.created_by.username},
-        "provider": {"@type": "Organization", "name": site.title, "sameAs": site.base_url},
+        "creator": creator,
+        "provider": {"@type": "Organization", "name": site.title, "sameAs": site.base_url, "url": site.base_url},
         "about": [category.name for category in course.categories],
+        "hasCourseInstance": [{"@type": "CourseInstance", "courseMode": "Online", "instructor": [creator]}],
+    }
+
+
+def item_list_jsonld(urls: list[str], first_position: int = 1) -> dict:
+    """Return schema.org ItemList JSON-LD of course page URLs, for a catalog page (Google's Course list)."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "itemListElement": [{"@type": "ListItem", "position": first_position + n, "url": url}
+                            for n, url in enumerate(urls)],
     }

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import feeds, history, output, render
+from generator import discovery, feeds, history, output, render
 from generator.catalog import assemble_catalog, load_registry, resolve_courses
 from generator.config import load_site
 from generator.issues import BuildFailed, Issue
@@ -113,8 +113,10 @@ def build(options: Options) -> Result:
     tree = output.OutputTree()
     course_sources = {course_path(c.slug): c.source for c in catalog.courses}
     tree.add_all("public/", pages, lambda p: course_sources.get(p, "catalog"))
-    tree.add_all("public/", render.render_sitemap(catalog, pages, preview=options.preview), lambda p: "generator")
+    tree.add_all("public/", discovery.render_sitemap(catalog, pages, preview=options.preview), lambda p: "generator")
     tree.add_all("public/", render.render_headers(preview=options.preview), lambda p: "generator")
+    excerpts = {course_id: r.excerpt for course_id, r in rendered.items()}
+    tree.add("public/search.json", discovery.search_index(catalog, excerpts, preview=options.preview), "courses")
     tree.add_all("public/assets/", {p.name: p.read_bytes() for p in sorted(ASSETS.iterdir())},
                  lambda p: f"generator/assets/{p}")
     tree.add_all("", feeds.model_feeds(catalog, rendered), lambda p: "courses")

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 
 from generator import meta, views
 from generator.issues import CoursegenError, Issue
-from generator.model import Catalog, Course
+from generator.model import Catalog, Course, CourseType
 from generator.privacy import PublicView, listed_categories, listed_courses, public_view
-from generator.urls import absolute_url, category_path, course_path, index_path, link
+from generator.urls import absolute_url, category_path, course_path, index_path, link, paged_path, type_path
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 NOINDEX = "noindex, nofollow"
@@ -65,14 +65,39 @@ def render_site(context: RenderContext) -> dict[str, bytes]:
         elif view is PublicView.LOCK:
             pages[course_path(course.slug)] = _lock_page(context, course)
     cards = [views.course_card(c, site, listed_slugs) for c in courses]
-    pages.update(_listing(context, cards, site.title, site.description, index_path, "website"))
+    types = [t for t in CourseType if any(c.type is t for c in courses)]
+
+    def filters(**current) -> dict:
+        return views.filters_view(site, types, list(categories), **current)
+
+    pages.update(_listing(context, Listing(site.title, site.description, index_path, "index.html", filters()),
+                          cards))
+    for course_type in types:
+        members = [card for card, course in zip(cards, courses) if course.type is course_type]
+        listing = Listing(f"{course_type.label} courses", course_type.explanation,
+                          lambda page, t=course_type.value: paged_path(type_path(t), page), "type.html",
+                          filters(current_type=course_type.value))
+        pages.update(_listing(context, listing, members))
     for category in categories:
         members = [card for card, course in zip(cards, courses) if category in course.categories]
-        pages.update(_listing(context, members, category.name, category.description,
-                              lambda page, slug=category.slug: _paged(category_path(slug), page), "website"))
+        listing = Listing(category.name, category.description,
+                          lambda page, slug=category.slug: paged_path(category_path(slug), page), "category.html",
+                          filters(current_category=category.slug))
+        pages.update(_listing(context, listing, members))
     pages["404.html"] = _render(context, "404.html", head=_head(context, "Page not found", site.description,
                                                               "404.html", robots="noindex"))
     return pages
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One paginated list of course cards: the catalog, a type or a category."""
+
+    heading: str
+    intro: str
+    path_of: Callable[[int], str]  # page number (1-based) → output path
+    template: str
+    filters: dict
 
 
 def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset[str]) -> bytes:
@@ -106,28 +131,28 @@ def _lock_page(context: RenderContext, course: Course) -> bytes:
     return _render(context, "lock.html", head=head, course=views.lock_page(course, description))
 
 
-def _listing(context: RenderContext, cards: list[dict], heading: str, intro: str, path_of, og_type: str) -> dict[str, bytes]:
+def _listing(context: RenderContext, listing: Listing, cards: list[dict]) -> dict[str, bytes]:
     site = context.catalog.site
     size = site.page_size
     count = max(1, math.ceil(len(cards) / size))
     pages = {}
     for number in range(1, count + 1):
-        path = path_of(number)
+        path = listing.path_of(number)
         pagination = {
             "page": number, "pages": count,
-            "previous": link(site.base_path, path_of(number - 1)) if number > 1 else None,
-            "next": link(site.base_path, path_of(number + 1)) if number < count else None,
+            "previous": link(site.base_path, listing.path_of(number - 1)) if number > 1 else None,
+            "next": link(site.base_path, listing.path_of(number + 1)) if number < count else None,
         }
-        title = heading if number == 1 else f"{heading} (page {number})"
-        head = _head(context, title, intro or site.description or heading, path, og_type=og_type)
-        pages[path] = _render(context, "index.html" if path_of is index_path else "category.html",
-                              head=head, heading=heading, intro=intro,
-                              courses=cards[(number - 1) * size: number * size], pagination=pagination)
+        title = listing.heading if number == 1 else f"{listing.heading} (page {number})"
+        head = _head(context, title, listing.intro or site.description or listing.heading, path)
+        shown = cards[(number - 1) * size: number * size]
+        jsonld = None
+        if listing.template == "index.html" and shown:  # Google's Course list: the catalog's summary pages
+            jsonld = meta.item_list_jsonld([site.base_url + card["url"].removeprefix(site.base_path)
+                                            for card in shown], first_position=(number - 1) * size + 1)
+        pages[path] = _render(context, listing.template, head=head, heading=listing.heading, intro=listing.intro,
+                              courses=shown, pagination=pagination, filters=listing.filters, jsonld=jsonld)
     return pages
-
-
-def _paged(first_path: str, page: int) -> str:
-    return first_path if page == 1 else first_path.replace("index.html", f"page/{page}/index.html")
 
 
 def _head(context: RenderContext, title: str, description: str, path: str, *, og_type: str = "website",
@@ -190,18 +215,3 @@ def render_headers(*, preview: bool) -> dict[str, bytes]:
         return {}
     return {"_headers": f"/*\n  X-Robots-Tag: {NOINDEX}\n".encode("utf-8")}
 
-
-def render_sitemap(catalog: Catalog, pages: dict[str, bytes], *, preview: bool) -> dict[str, bytes]:
-    """Return sitemap.xml (none in previews) and a robots.txt that points at it."""
-    site = catalog.site
-    if preview:
-        return {"robots.txt": b"User-agent: *\nAllow: /\n"}
-    listed = {course_path(c.slug) for c in listed_courses(catalog)}
-    urls = sorted(path for path in pages
-                  if path in listed or path.startswith(("categories/", "page/")) or path == "index.html")
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"  <url><loc>{xml_escape(absolute_url(site.base_url, path))}</loc></url>" for path in urls]
-    lines.append("</urlset>\n")
-    robots = f"User-agent: *\nAllow: /\n\nSitemap: {site.base_url}sitemap.xml\n"
-    return {"sitemap.xml": "\n".join(lines).encode("utf-8"), "robots.txt": robots.encode("utf-8")}

@@ -22,6 +22,16 @@ def category_path(slug: str) -> str:
     return f"categories/{slug}/index.html"
 
 
+def type_path(type_value: str) -> str:
+    """Return the output path of the listing of one course type ("self-paced"), relative to public/."""
+    return f"types/{type_value}/index.html"
+
+
+def paged_path(first_path: str, page: int) -> str:
+    """Return the output path of page `page` (1-based) of a listing whose first page is `first_path`."""
+    return first_path if page == 1 else first_path.removesuffix("index.html") + f"page/{page}/index.html"
+
+
 def index_path(page: int) -> str:
     """Return the output path of page `page` (1-based) of the catalog."""
     return "index.html" if page == 1 else f"page/{page}/index.html"

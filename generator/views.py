@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.config import SiteConfig
-from generator.model import Category, Course
-from generator.urls import category_path, course_path, link
+from generator.model import Category, Course, CourseType
+from generator.urls import category_path, course_path, link, type_path
+
+SEARCH_INDEX = "search.json"
+SEARCH_SCRIPT = "assets/search.js"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +27,9 @@ class Rendered:
 def site_view(site: SiteConfig, *, preview: bool) -> dict:
     """Return what every template may know about the site."""
     return {"title": site.title, "description": site.description, "language": site.language,
-            "home": site.base_path, "preview": preview}
+            "home": site.base_path, "preview": preview,
+            "search_index": site.base_path + SEARCH_INDEX, "search_script": site.base_path + SEARCH_SCRIPT,
+            "feed": site.base_path + "feeds/open.feed.json"}
 
 
 def category_link(category: Category, site: SiteConfig) -> dict:
@@ -42,6 +47,7 @@ def course_card(course: Course, site: SiteConfig, listed_slugs: frozenset[str]) 
         "name": course.name,
         "url": link(site.base_path, course_path(course.slug)),
         "type": course.type.label,
+        "type_url": link(site.base_path, type_path(course.type.value)),
         "categories": [category_link(c, site) for c in course.categories if c.slug in listed_slugs],
         "member_count": None if course.hide_member_count else course.member_count,
         "avg_completion_rate": course.avg_completion_rate,
@@ -70,4 +76,33 @@ def lock_page(course: Course, description: str) -> dict:
         "creator": creator_view(course),
         "categories": [c.name for c in course.categories],  # text only: no link to a page that may not exist
         "description": description,
+    }
+
+
+def filters_view(site: SiteConfig, types: list[CourseType], categories: list[Category], *,
+                 current_type: str = "", current_category: str = "") -> dict:
+    """Return the filter links of listing pages: every type and category that has a listed course."""
+    return {
+        "all_url": site.base_path,
+        "current_type": current_type,
+        "current_category": current_category,
+        "types": [{"value": t.value, "name": t.label, "url": link(site.base_path, type_path(t.value)),
+                   "current": t.value == current_type} for t in types],
+        "categories": [{**category_link(c, site), "slug": c.slug, "current": c.slug == current_category}
+                       for c in categories],
+    }
+
+
+def search_entry(course: Course, site: SiteConfig, listed_slugs: frozenset[str], summary: str) -> dict:
+    """Return one listed course as the public search index knows it: what its card shows, and a summary."""
+    card = course_card(course, site, listed_slugs)
+    return {
+        "name": card["name"],
+        "url": card["url"],
+        "type": course.type.value,
+        "type_label": card["type"],
+        "categories": [{"name": c.name, "slug": c.slug} for c in course.categories if c.slug in listed_slugs],
+        "summary": summary,
+        "member_count": card["member_count"],
+        "avg_completion_rate": card["avg_completion_rate"],
     }
