@@ -10,6 +10,7 @@
   var listing = document.getElementById("listing");
   var defaults = { type: type.value, category: category.value };
   var courses = null;
+  var shown = null; // the query the results show now: re-rendering them on blur would swallow a click
 
   function fold(text) {
     return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -53,6 +54,9 @@
   }
 
   function update() {
+    var key = [query.value, type.value, category.value, courses ? 1 : 0].join("\u0000");
+    if (key === shown) return;
+    shown = key;
     var words = fold(query.value).split(/\s+/).filter(Boolean);
     var active = words.length || type.value !== defaults.type || category.value !== defaults.category;
     var params = new URLSearchParams();
@@ -80,7 +84,7 @@
   if (initial.has("category")) category.value = initial.get("category");
   form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
   form.addEventListener("input", update);
-  form.addEventListener("change", update);
+  form.addEventListener("change", update); // select menus that fire no input event
   form.hidden = false;
   fetch(form.getAttribute("data-index"))
     .then(function (response) {

@@ -1,0 +1,123 @@
+"""The example site built once, served on 127.0.0.1, and a headless Chromium to browse it with."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.model import Catalog, Privacy
+from generator.pipeline import Options, check
+from tests.conftest import REPO
+
+FIXTURE_CATALOG = Path(__file__).parent / "catalog"
+ARTIFACTS = REPO / "test-artifacts"
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
+
+
+def example_content() -> Path:
+    """Return the repository's example catalog, or the tests' own small one when there is none."""
+    content = REPO / "content"
+    return content if (content / "site.yaml").is_file() else FIXTURE_CATALOG
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve public/ as a static host does: a missing file is 404.html with status 404."""
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format, *args):  # keep test output quiet
+        pass
+
+
+@dataclass(frozen=True)
+class Site:
+    """The built example site: where it is on disk, where it is served, and what it was built from."""
+
+    public: Path
+    url: str  # ends with "/"
+    catalog: Catalog
+
+    def courses(self, privacy: Privacy) -> list:
+        return [c for c in self.catalog.courses if c.privacy is privacy and not c.deleted]
+
+    def page(self, path: str) -> str:
+        return self.url + path.lstrip("/")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Site:
+    """Build the example catalog with base_url set to a local server, and serve it for the session."""
+    root = tmp_path_factory.mktemp("e2e")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), None)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    content = example_content()
+    assert main(["build", "--content", str(content), "--out", str(root / "output"), "--base-url", url]) == 0
+    public = root / "output" / "public"
+    server.RequestHandlerClass = functools.partial(SiteHandler, directory=str(public))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    result = check(Options(content=content, base_url=url))
+    yield Site(public, url, result.catalog)
+    server.shutdown()
+    server.server_close()
+
+
+def chromium_path() -> str:
+    """Return Debian's Chromium (COURSEGEN_CHROMIUM overrides); the tests never download a browser."""
+    path = os.environ.get("COURSEGEN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    assert Path(path).is_file(), f"Chromium not found at {path}: run `make setup` (apt-get install chromium)"
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium driven by Playwright, for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh desktop-sized page; the test fails if the page logs a console error or throws."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", lambda response: errors.append(f"HTTP {response.status}: {response.url}")
+            if response.status >= 400 and response.request.resource_type != "document" else None)
+    page.console_errors = errors
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """Return axe-core's browser bundle, installed by `npm ci` from package.json."""
+    assert AXE.is_file(), f"{AXE.relative_to(REPO)} is missing: run `make setup` (npm ci)"
+    return AXE.read_text("utf-8")
