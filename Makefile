@@ -1,9 +1,12 @@
 # Two commands for a fresh clone:  `make example` builds the example catalog,  `make test` runs every test.
+# `make test` includes the browser tests (tests/e2e): setup installs Debian's Chromium when it is missing
+# (as root) and axe-core from package.json; the tests never download a browser.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+CHROMIUM ?= $(shell command -v chromium 2>/dev/null)
 
-.PHONY: example test setup clean
+.PHONY: example test setup browser clean
 
 $(BIN)/coursegen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -11,13 +14,23 @@ $(BIN)/coursegen: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-setup: $(BIN)/coursegen
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
-example: setup
+browser:
+ifeq ($(CHROMIUM),)
+	@if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y chromium; \
+	else echo "Chromium is missing: install Debian's 'chromium' package (or set COURSEGEN_CHROMIUM)"; exit 1; fi
+endif
+
+setup: $(BIN)/coursegen node_modules/axe-core/axe.min.js browser
+
+example: $(BIN)/coursegen
 	$(BIN)/coursegen build --content content --out output
 
 test: setup
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf output .pytest_cache
+	rm -rf output .pytest_cache test-artifacts
