@@ -17,18 +17,12 @@ from generator.model import Catalog, Privacy
 from generator.pipeline import Options, check
 from tests.conftest import REPO
 
-FIXTURE_CATALOG = Path(__file__).parent / "catalog"
+EXAMPLE = REPO / "content"  # the repository's example catalog: every type and privacy level
 ARTIFACTS = REPO / "test-artifacts"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
-
-
-def example_content() -> Path:
-    """Return the repository's example catalog, or the tests' own small one when there is none."""
-    content = REPO / "content"
-    return content if (content / "site.yaml").is_file() else FIXTURE_CATALOG
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -71,7 +65,8 @@ def site(tmp_path_factory) -> Site:
     root = tmp_path_factory.mktemp("e2e")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), None)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    content = example_content()
+    content = EXAMPLE
+    assert (content / "site.yaml").is_file(), "the browser tests build the repository's example catalog in content/"
     assert main(["build", "--content", str(content), "--out", str(root / "output"), "--base-url", url]) == 0
     public = root / "output" / "public"
     server.RequestHandlerClass = functools.partial(SiteHandler, directory=str(public))
