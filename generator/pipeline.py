@@ -119,6 +119,7 @@ def build(options: Options) -> Result:
     tree.add("public/search.json", discovery.search_index(catalog, excerpts, preview=options.preview), "courses")
     tree.add_all("public/assets/", {p.name: p.read_bytes() for p in sorted(ASSETS.iterdir())},
                  lambda p: f"generator/assets/{p}")
+    tree.add("public/favicon.ico", (ASSETS / "favicon.ico").read_bytes(), "generator/assets/favicon.ico")  # browsers ask
     tree.add_all("", feeds.model_feeds(catalog, rendered), lambda p: "courses")
     tree.add("public/feeds/open.feed.json", feeds.json_feed(catalog, listed_courses(catalog), rendered), "courses")
     tree.add(output.MANIFEST, output.manifest(tree, catalog, slugs, preview=options.preview), "generator")

@@ -39,7 +39,7 @@ def tags_of(html: str) -> list[tuple[str, dict]]:
     return collector.tags
 
 
-OWN_SCRIPT = {"src": "/assets/search.js", "defer": None}
+OWN_SCRIPT = {"src": "/assets/search.js"}
 
 
 def build_hostile(project):

@@ -1,9 +1,17 @@
 /* coursegen search: filters the listed courses of search.json in place.
-   Without JavaScript the form stays hidden and the type and category links do the filtering. */
+   Without JavaScript the form stays hidden and the type and category links do the filtering.
+   Loaded without defer from <head>: it marks <html class="js"> before the first paint, so the
+   form is laid out from the start and never shifts the page when it appears. */
 (function () {
-  "use strict";
+"use strict";
+if (!window.fetch || !window.URLSearchParams) return;
+document.documentElement.classList.add("js");
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();
+
+function start() {
   var form = document.querySelector("form.search");
-  if (!form || !window.fetch) return;
+  if (!form) return;
   var query = form.elements.q, type = form.elements.type, category = form.elements.category;
   var results = document.getElementById("search-results");
   var status = document.getElementById("search-status");
@@ -85,12 +93,12 @@
   form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
   form.addEventListener("input", update);
   form.addEventListener("change", update); // select menus that fire no input event
-  form.hidden = false;
   fetch(form.getAttribute("data-index"))
     .then(function (response) {
       if (!response.ok) throw new Error("search index: HTTP " + response.status);
       return response.json();
     })
     .then(function (data) { courses = data.courses; update(); })
-    .catch(function () { form.hidden = true; });
+    .catch(function () { document.documentElement.classList.remove("js"); });
+}
 }());
