@@ -103,7 +103,7 @@ def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int,
         url = absolute_url(site.base_url, course_path(course.slug))
         model = checked(dashboard_item(course, catalog, rendered[course.id]))
         items.append({
-            "id": url,
+            "id": str(course.id),  # JSON Feed: unchanged for the item's life; a slug, and so its URL, may change
             "url": url,
             "title": course.name,
             "content_html": rendered[course.id].description_html,

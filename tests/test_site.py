@@ -89,6 +89,7 @@ def test_json_feed_has_the_required_members_of_version_1_1(project):
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     assert feed["title"] and feed["feed_url"].endswith("/feeds/open.feed.json")
     [item] = feed["items"]
-    assert isinstance(item["id"], str) and item["id"]
+    assert item["id"] == "1"  # the course id, not its URL: a renamed slug must not make it a new item
+    assert item["url"] == "https://academy.test/courses/feedable/"
     assert item["content_html"] and item["_course"]["id"] == 1
     assert all(isinstance(author, dict) and author["name"] for author in item["authors"])

@@ -182,3 +182,11 @@ def test_screenshots_at_phone_and_desktop_widths(browser, site, width):
             assert not overflow, f"{name} scrolls sideways at {viewport_width}px"
     finally:
         context.close()
+    dark = browser.new_context(viewport={"width": viewport_width, "height": height}, color_scheme="dark")
+    try:
+        page = dark.new_page()
+        for name in ("home", "course"):
+            page.goto(site.page(shots[name]), wait_until="networkidle")
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-dark.png"), full_page=True)
+    finally:
+        dark.close()
