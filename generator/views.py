@@ -95,14 +95,13 @@ def filters_view(site: SiteConfig, types: list[CourseType], categories: list[Cat
 
 def search_entry(course: Course, site: SiteConfig, listed_slugs: frozenset[str], summary: str) -> dict:
     """Return one listed course as the public search index knows it: what its card shows, and a summary."""
-    card = course_card(course, site, listed_slugs)
     return {
-        "name": card["name"],
-        "url": card["url"],
+        "name": course.name,
+        "url": link(site.base_path, course_path(course.slug)),
         "type": course.type.value,
-        "type_label": card["type"],
+        "type_label": course.type.label,
         "categories": [{"name": c.name, "slug": c.slug} for c in course.categories if c.slug in listed_slugs],
         "summary": summary,
-        "member_count": card["member_count"],
-        "avg_completion_rate": card["avg_completion_rate"],
+        "member_count": None if course.hide_member_count else course.member_count,
+        "avg_completion_rate": course.avg_completion_rate,
     }
