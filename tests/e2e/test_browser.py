@@ -68,7 +68,7 @@ def test_search_never_finds_a_course_that_is_not_open(page, site):
     expect(page.locator("#listing")).to_be_visible()
 
 
-def test_type_filter_select_narrows_results_in_place(page, site):
+def test_type_and_category_menus_narrow_results_in_place(page, site):
     course = open_course(site)
     visit(page, site, "/")
     page.get_by_label("Type", exact=True).select_option(course.type.value)
@@ -79,6 +79,15 @@ def test_type_filter_select_narrows_results_in_place(page, site):
     expected = [c.name for c in site.courses(Privacy.OPEN) if c.type is course.type]
     assert sorted(results.locator(".card-title").all_inner_texts()) == sorted(expected)
     assert f"type={course.type.value}" in page.url  # the filtered view can be shared
+    category = course.categories[0]
+    page.get_by_label("Category", exact=True).select_option(category.slug)
+    expected = [c.name for c in site.courses(Privacy.OPEN) if c.type is course.type and category in c.categories]
+    expect(results.locator(".card-title")).to_have_count(len(expected))
+    assert sorted(results.locator(".card-title").all_inner_texts()) == sorted(expected)
+    page.get_by_label("Type", exact=True).select_option("")
+    page.get_by_label("Category", exact=True).select_option("")
+    expect(page.locator("#listing")).to_be_visible()
+    assert "?" not in page.url
 
 
 def test_filter_links_work_without_javascript(browser, site):
