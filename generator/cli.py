@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--templates", type=Path, help="template overrides (default: templates/ beside the content)")
     build.add_argument("--previous", type=Path, metavar="MANIFEST",
                        help="previous build's manifest (default: OUT/restricted/manifest.json)")
+    build.add_argument("--jobs", "-j", type=int, metavar="N", help="processes to use (default: all cores)")
+    build.add_argument("--no-cache", action="store_true", help="ignore the build cache and rebuild everything")
     build.add_argument("--quiet", "-q", action="store_true", help="print only errors")
 
     check = commands.add_parser("check", help="validate the content; write nothing")
@@ -76,7 +78,17 @@ def _options(args: argparse.Namespace):
         raise UsageError(f"--base-url must be an absolute http(s) URL such as https://example.org/, not {base_url!r}")
     return Options(content=args.content, out=getattr(args, "out", Path("output")), base_url=base_url,
                    preview=getattr(args, "preview", False), templates=getattr(args, "templates", None),
-                   previous=getattr(args, "previous", None))
+                   previous=getattr(args, "previous", None), jobs=_jobs(args),
+                   no_cache=getattr(args, "no_cache", False))
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    from generator.parallel import default_jobs
+
+    jobs = getattr(args, "jobs", None)
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, not {jobs}")
+    return jobs or default_jobs()
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
+import orjson
 
 from generator import meta, views
 from generator.issues import CoursegenError, Issue
@@ -25,6 +27,21 @@ class TemplateProblem(CoursegenError):
     def __init__(self, issue: Issue):
         super().__init__(issue.message)
         self.issue = issue
+
+    def __reduce__(self):  # travels back from worker processes intact
+        return (TemplateProblem, (self.issue,))
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """A page planned but not yet rendered: which template, with exactly which values.
+
+    Planning is cheap and rendering is not, so a page whose job is unchanged since the last
+    build (same values, same templates) is reused instead of rendered again.
+    """
+
+    template: str
+    values: dict
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +68,13 @@ def make_environment(user_templates: Path | None) -> jinja2.Environment:
     )
 
 
-def render_site(context: RenderContext) -> dict[str, bytes]:
-    """Return every page of the public site, keyed by path relative to public/."""
+def render_site(context: RenderContext) -> dict[str, PageJob]:
+    """Return every page of the public site as a job, keyed by path relative to public/."""
     site = context.catalog.site
     courses = listed_courses(context.catalog, preview=context.preview)
     categories = listed_categories(context.catalog, preview=context.preview)
     listed_slugs = frozenset(c.slug for c in categories)
-    pages: dict[str, bytes] = {}
+    pages: dict[str, PageJob] = {}
     for course in context.catalog.courses:
         view = public_view(course, preview=context.preview)
         if view is PublicView.FULL:
@@ -75,7 +92,7 @@ def render_site(context: RenderContext) -> dict[str, bytes]:
     return pages
 
 
-def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset[str]) -> bytes:
+def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset[str]) -> PageJob:
     site = context.catalog.site
     rendered = context.rendered[course.id]
     effective = meta.effective_meta(course, site, rendered.excerpt, image_bigger="")
@@ -93,7 +110,7 @@ def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset
     return _render(context, "course.html", head=head, course=page, jsonld=jsonld)
 
 
-def _lock_page(context: RenderContext, course: Course) -> bytes:
+def _lock_page(context: RenderContext, course: Course) -> PageJob:
     site = context.catalog.site
     description = meta.lock_description(course)
     image = meta.absolute_image(site, course.og_image) or meta.default_image(site)
@@ -106,7 +123,7 @@ def _lock_page(context: RenderContext, course: Course) -> bytes:
     return _render(context, "lock.html", head=head, course=views.lock_page(course, description))
 
 
-def _listing(context: RenderContext, cards: list[dict], heading: str, intro: str, path_of, og_type: str) -> dict[str, bytes]:
+def _listing(context: RenderContext, cards: list[dict], heading: str, intro: str, path_of, og_type: str) -> dict[str, PageJob]:
     site = context.catalog.site
     size = site.page_size
     count = max(1, math.ceil(len(cards) / size))
@@ -148,11 +165,58 @@ def _image_size(image: str, site) -> dict:
     return {}
 
 
-def _render(context: RenderContext, name: str, **values) -> bytes:
-    site = views.site_view(context.catalog.site, preview=context.preview)
+def _render(context: RenderContext, name: str, **values) -> PageJob:
+    """Return the page as a job: its template and every value the template will see."""
     values.setdefault("jsonld", None)
+    values["site"] = views.site_view(context.catalog.site, preview=context.preview)
+    return PageJob(name, values)
+
+
+def template_fingerprints(env: jinja2.Environment, names: set[str]) -> dict[str, str]:
+    """Return, per template, a hash of its source and of every template it extends or includes."""
+    from jinja2 import meta as jinja_meta
+
+    sources: dict[str, str] = {}
+
+    def closure(name: str, seen: set[str]) -> set[str]:
+        if name in seen:
+            return seen
+        seen.add(name)
+        try:
+            source, _, _ = env.loader.get_source(env, name)
+        except jinja2.TemplateNotFound:
+            return seen
+        sources[name] = source
+        try:
+            referenced = jinja_meta.find_referenced_templates(env.parse(source))
+        except jinja2.TemplateSyntaxError:
+            return seen  # rendering will report it with its line
+        for child in referenced:
+            if child:
+                closure(child, seen)
+        return seen
+
+    fingerprints = {}
+    for name in sorted(names):
+        used = closure(name, set())
+        digest = hashlib.blake2b(digest_size=16)
+        for dependency in sorted(used):
+            digest.update(dependency.encode() + b"\0" + sources.get(dependency, "").encode() + b"\0")
+        fingerprints[name] = digest.hexdigest()
+    return fingerprints
+
+
+def job_digest(job: PageJob, fingerprint: str) -> str:
+    """Return a digest of everything that decides a page's bytes: its templates and its values."""
+    values = orjson.dumps(job.values, option=orjson.OPT_NON_STR_KEYS)
+    return hashlib.blake2b(fingerprint.encode() + values, digest_size=16).hexdigest()
+
+
+def render_page(env: jinja2.Environment, job: PageJob) -> bytes:
+    """Render one planned page; a template mistake becomes a TemplateProblem naming file and line."""
+    name = job.template
     try:
-        return context.env.get_template(name).render(site=site, **values).encode("utf-8")
+        return env.get_template(name).render(job.values).encode("utf-8")
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(Issue(exc.filename or name, exc.lineno or 0, 0, "", f"template syntax error: {exc.message}"))
     except jinja2.TemplateError as exc:
@@ -172,7 +236,7 @@ def _template_frame(exc: BaseException, name: str) -> tuple[str, int]:
     return found
 
 
-def render_redirects(context: RenderContext, moved: dict[str, str]) -> dict[str, bytes]:
+def render_redirects(context: RenderContext, moved: dict[str, str]) -> dict[str, PageJob]:
     """Return a redirect page at each old course URL, pointing at the course's current page."""
     site = context.catalog.site
     pages = {}
@@ -191,7 +255,7 @@ def render_headers(*, preview: bool) -> dict[str, bytes]:
     return {"_headers": f"/*\n  X-Robots-Tag: {NOINDEX}\n".encode("utf-8")}
 
 
-def render_sitemap(catalog: Catalog, pages: dict[str, bytes], *, preview: bool) -> dict[str, bytes]:
+def render_sitemap(catalog: Catalog, pages: dict, *, preview: bool) -> dict[str, bytes]:
     """Return sitemap.xml (none in previews) and a robots.txt that points at it."""
     site = catalog.site
     if preview:

@@ -55,6 +55,8 @@ FORMATS = {"text": format_text, "json": format_json, "github": format_github}
 
 def summary_line(summary: dict) -> str:
     """Return the one line a build ends with: courses by privacy, pages, feeds, time."""
+    if summary.get("up_to_date"):
+        return f"output is up to date: no input changed ({summary['seconds']:.2f} s)"
     by_privacy = ", ".join(f"{count} {name}" for name, count in summary["courses"].items()) or "no courses"
     return (f"built {sum(summary['courses'].values())} courses ({by_privacy}): "
             f"{summary['pages']} pages, {summary['feeds']} feed files, {summary['files']} files "
