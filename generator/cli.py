@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as exc:
         from generator.report import format_text
 
-        print(format_text(exc.issues), file=sys.stderr)
+        print(format_text(exc.issues, color=_color()), file=sys.stderr)
         print(f"build failed: {exc}; the previous output was left as it was", file=sys.stderr)
         return EXIT_CONTENT
     except CoursegenError as exc:
@@ -90,19 +91,20 @@ def _build(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from generator.pipeline import check
-    from generator.report import FORMATS
+    from generator.report import render_check
 
     result = check(_options(args))
-    text = FORMATS[args.format](result.issues)
-    if text:
-        print(text, file=sys.stdout if args.format != "text" else sys.stderr)
-    if args.format == "text":
-        errors = sum(i.is_error for i in result.issues)
-        print(f"{errors} error(s) in {args.content}" if errors else f"{args.content}: no problems found",
-              file=sys.stderr if errors else sys.stdout)
-    elif args.format == "json" and not text:
-        print("[]")
+    out, err = render_check(result.issues, args.format, args.content.as_posix(), color=_color())
+    if out:
+        print(out)
+    if err:
+        print(err, file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_CONTENT
+
+
+def _color() -> bool:
+    """Colour only a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return sys.stderr.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 def _schema(args: argparse.Namespace) -> int:
