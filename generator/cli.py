@@ -34,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     _content_argument(check)
     check.add_argument("--format", choices=("text", "json", "github"), default="text")
 
+    new = commands.add_parser("new", help="scaffold a course file")
+    new.add_argument("kind", choices=("course",), help="what to create")
+    new.add_argument("name", help='the course name, such as "Intro to Python"')
+    _content_argument(new)
+
     schema = commands.add_parser("schema", help="print a JSON Schema")
     schema.add_argument("which", nargs="?", choices=sorted(SCHEMAS), default="course")
     return parser
@@ -107,6 +112,20 @@ def _color() -> bool:
     return sys.stderr.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
+def _new(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from generator.scaffold import plan_course, write_new
+
+    if not args.content.is_dir():
+        raise UsageError(f"content directory {args.content} does not exist")
+    scaffold = plan_course(args.content, args.name, datetime.now(timezone.utc))
+    write_new(scaffold)
+    print(f"created {scaffold.path.as_posix()} (id {scaffold.id}, a draft): set created_by, "
+          f"then privacy when it is ready, and run coursegen check")
+    return EXIT_OK
+
+
 def _schema(args: argparse.Namespace) -> int:
     from generator.validate import load_schema
 
@@ -114,4 +133,4 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"build": _build, "check": _check, "schema": _schema}
+_COMMANDS = {"build": _build, "check": _check, "new": _new, "schema": _schema}
