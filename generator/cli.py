@@ -39,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("name", help='the course name, such as "Intro to Python"')
     _content_argument(new)
 
+    diff = commands.add_parser("diff", help="what a build adds, changes and removes compared with another")
+    diff.add_argument("old", type=Path, metavar="OLD_MANIFEST", help="output/restricted/manifest.json of the base build")
+    diff.add_argument("new", type=Path, metavar="NEW_MANIFEST", help="output/restricted/manifest.json of the new build")
+    diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
+
     schema = commands.add_parser("schema", help="print a JSON Schema")
     schema.add_argument("which", nargs="?", choices=sorted(SCHEMAS), default="course")
     return parser
@@ -126,6 +131,14 @@ def _new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from generator.diff import compare, read_manifest, to_json, to_markdown
+
+    difference = compare(read_manifest(args.old), read_manifest(args.new))
+    print(to_json(difference) if args.format == "json" else to_markdown(difference), end="\n" if args.format == "json" else "")
+    return EXIT_OK
+
+
 def _schema(args: argparse.Namespace) -> int:
     from generator.validate import load_schema
 
@@ -133,4 +146,4 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"build": _build, "check": _check, "new": _new, "schema": _schema}
+_COMMANDS = {"build": _build, "check": _check, "new": _new, "diff": _diff, "schema": _schema}
