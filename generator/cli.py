@@ -34,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     _content_argument(check)
     check.add_argument("--format", choices=("text", "json", "github"), default="text")
 
+    serve = commands.add_parser("serve", help="preview server on 127.0.0.1 with live reload")
+    _content_argument(serve)
+    serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    serve.add_argument("--templates", type=Path, help="template overrides (default: templates/ beside the content)")
+
     new = commands.add_parser("new", help="scaffold a course file")
     new.add_argument("kind", choices=("course",), help="what to create")
     new.add_argument("name", help='the course name, such as "Intro to Python"')
@@ -51,6 +56,18 @@ def _parser() -> argparse.ArgumentParser:
 
 def _content_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=Path("content"), help="content directory (default: content)")
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, not {text!r}")
+    return int(text)
+
+
+def _require_content(args: argparse.Namespace) -> Path:
+    if not args.content.is_dir():
+        raise UsageError(f"content directory {args.content} does not exist")
+    return args.content
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,8 +95,7 @@ def main(argv: list[str] | None = None) -> int:
 def _options(args: argparse.Namespace):
     from generator.pipeline import Options
 
-    if not args.content.is_dir():
-        raise UsageError(f"content directory {args.content} does not exist")
+    _require_content(args)
     base_url = getattr(args, "base_url", None)
     if base_url is not None and not _BASE_URL.match(base_url):
         raise UsageError(f"--base-url must be an absolute http(s) URL such as https://example.org/, not {base_url!r}")
@@ -122,13 +138,17 @@ def _new(args: argparse.Namespace) -> int:
 
     from generator.scaffold import plan_course, write_new
 
-    if not args.content.is_dir():
-        raise UsageError(f"content directory {args.content} does not exist")
-    scaffold = plan_course(args.content, args.name, datetime.now(timezone.utc))
+    scaffold = plan_course(_require_content(args), args.name, datetime.now(timezone.utc))
     write_new(scaffold)
     print(f"created {scaffold.path.as_posix()} (id {scaffold.id}, a draft): set created_by, "
           f"then privacy when it is ready, and run coursegen check")
     return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from generator.serve import serve
+
+    return serve(_require_content(args), args.port, args.templates)
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -146,4 +166,4 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"build": _build, "check": _check, "new": _new, "diff": _diff, "schema": _schema}
+_COMMANDS = {"build": _build, "check": _check, "serve": _serve, "new": _new, "diff": _diff, "schema": _schema}
