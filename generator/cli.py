@@ -105,9 +105,12 @@ def _options(args: argparse.Namespace):
 
 def _build(args: argparse.Namespace) -> int:
     from generator.pipeline import build
+    from generator.progress import Progress, wanted
     from generator.report import format_text, summary_line
 
-    result = build(_options(args))
+    options = _options(args)
+    with Progress(sys.stderr, enabled=wanted(sys.stderr) and not args.quiet) as progress:
+        result = build(options, progress)
     if result.issues:
         print(format_text(result.issues), file=sys.stderr)
     if not args.quiet:

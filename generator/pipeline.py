@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,7 +51,11 @@ class Result:
         return not any(issue.is_error for issue in self.issues)
 
 
-def check(options: Options) -> Result:
+def _silent(message: str) -> None:
+    """Report no progress."""
+
+
+def check(options: Options, progress: Callable[[str], None] = _silent) -> Result:
     """Phase one: load and validate every file; write nothing."""
     site_doc = _load_optional(options.content, "site.yaml", required=True)
     if isinstance(site_doc, Issue):
@@ -65,7 +70,9 @@ def check(options: Options) -> Result:
         elif document is not None:
             issues += validate_document(document, name.removesuffix(".yaml"))
     courses = []
-    for path in discover_courses(options.content):
+    paths = discover_courses(options.content)
+    for number, path in enumerate(paths, 1):
+        progress(f"checking course files: {number}/{len(paths)}")
         document = load_document(options.content, path)
         if isinstance(document, Issue):
             issues.append(document)
@@ -88,14 +95,15 @@ def _has_issues(document: Document, issues: list[Issue]) -> bool:
     return any(issue.path == document.display for issue in issues)
 
 
-def build(options: Options) -> Result:
+def build(options: Options, progress: Callable[[str], None] = _silent) -> Result:
     """Phase one, then render everything in memory and swap it in as the new output."""
     started = time.monotonic()
     output.check_output_dir(options.out, options.content)
-    result = check(options)
+    result = check(options, progress)
     if not result.ok:
         raise BuildFailed(result.issues)
     catalog = result.catalog
+    progress(f"rendering {len(catalog.courses)} courses")
     rendered = {course.id: _render_description(course.description) for course in catalog.courses}
     env = render.make_environment(options.template_dir)
     context = render.RenderContext(catalog, rendered, options.preview, env)
@@ -112,6 +120,7 @@ def build(options: Options) -> Result:
     tree.add_all("", feeds.model_feeds(catalog, rendered), lambda p: "courses")
     tree.add("public/feeds/open.feed.json", feeds.json_feed(catalog, listed_courses(catalog), rendered), "courses")
     tree.add(output.MANIFEST, output.manifest(tree, catalog, preview=options.preview), "generator")
+    progress(f"writing {len(tree.files)} files")
     output.write_atomically(tree, options.out)
     return Result(result.issues, catalog, _summary(catalog, tree, time.monotonic() - started))
 
