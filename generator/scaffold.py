@@ -18,7 +18,7 @@ OPTIONAL_HINTS = {
     "meta_description": ('""', "search-result description; falls back to the description's first paragraph"),
     "og_title": ('""', "title when shared; falls back to meta_title, then the name"),
     "og_description": ('""', "text when shared; falls back to meta_description (a private lock screen shows only this)"),
-    "og_image": ('""', "absolute URL or image path for sharing; falls back to the course image, then the site's"),
+    "og_image": ("https://cdn.example.org/share.png", "absolute URL or image path for sharing; falls back to the course image, then the site's"),
     "image_original": ("images/example.jpg", "path under content/images/; square sizes are generated from it"),
     "deleted": ("false", "true removes the course from every output"),
     "avg_completion_rate": ("0", "integer 0-100"),

@@ -57,3 +57,13 @@ def test_every_schema_field_has_a_hint():
     mentioned = set(re.findall(r"^#? ?([a-z_]+):", text, re.MULTILINE))
     assert mentioned == set(load_schema("course")["properties"])
     assert "(ada)" in text and "(music)" in text and 'created_at: "2025-01-02T00:00:00Z"' in text
+
+
+def test_every_hint_is_a_valid_value_once_uncommented(project, capsys):
+    assert main(["new", "course", "Hinted", "--content", str(project.content)]) == 0
+    path = project.content / "courses/hinted.yaml"
+    text = path.read_text("utf-8").replace("created_by:  #", "created_by: ada  #")
+    text = re.sub(r"^# (?!image_original)([a-z_]+: )", r"\1", text, flags=re.MULTILINE)
+    path.write_text(text, "utf-8")
+    assert "\nmember_count: 0" in text
+    assert main(["check", "--content", str(project.content)]) == 0, capsys.readouterr().err
