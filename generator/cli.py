@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("output"), help="output directory (default: output)")
     build.add_argument("--base-url", help="absolute URL the site is served at; overrides site.yaml")
     build.add_argument("--preview", action="store_true", help="include drafts, noindex every page, no sitemap")
-    build.add_argument("--templates", type=Path, help="template overrides (default: templates/ beside the content)")
+    _templates_argument(build)
     build.add_argument("--quiet", "-q", action="store_true", help="print only errors")
 
     check = commands.add_parser("check", help="validate the content; write nothing")
@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="preview server on 127.0.0.1 with live reload")
     _content_argument(serve)
     serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
-    serve.add_argument("--templates", type=Path, help="template overrides (default: templates/ beside the content)")
+    _templates_argument(serve)
 
     new = commands.add_parser("new", help="scaffold a course file")
     new.add_argument("kind", choices=("course",), help="what to create")
@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _content_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=Path("content"), help="content directory (default: content)")
+
+
+def _templates_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--templates", type=Path, help="template overrides (default: templates/ beside the content)")
 
 
 def _port(text: str) -> int:
@@ -158,7 +162,7 @@ def _diff(args: argparse.Namespace) -> int:
     from generator.diff import compare, read_manifest, to_json, to_markdown
 
     difference = compare(read_manifest(args.old), read_manifest(args.new))
-    print(to_json(difference) if args.format == "json" else to_markdown(difference), end="\n" if args.format == "json" else "")
+    sys.stdout.write(to_json(difference) if args.format == "json" else to_markdown(difference))
     return EXIT_OK
 
 

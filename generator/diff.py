@@ -104,7 +104,7 @@ def to_json(diff: ManifestDiff) -> str:
     courses = [asdict(c) | {"exposed": c.exposed} for c in diff.courses]
     document = {"exposed": [c.id for c in diff.exposed], "courses": courses, "files": diff.files,
                 "notes": list(diff.notes)}
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def to_markdown(diff: ManifestDiff) -> str:

@@ -20,6 +20,7 @@ from generator.cli import main
 from generator.issues import Issue
 from generator.serve import inject, overlay
 from tests.conftest import REPO, course
+from tests.test_cli import run
 
 WAIT = 15.0  # seconds: generous for a slow CI machine, but every wait is bounded
 
@@ -138,3 +139,8 @@ def test_a_busy_port_is_a_usage_error(project, capsys):
         busy.listen()
         assert main(["serve", "--content", str(project.content), "--port", str(busy.getsockname()[1])]) == 2
     assert "choose another --port" in capsys.readouterr().err
+
+
+def test_a_port_that_is_not_a_number_is_a_usage_error():
+    result = run("serve", "--port", "http")
+    assert result.returncode == 2 and "expected a port number" in result.stderr and "Traceback" not in result.stderr
