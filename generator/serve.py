@@ -89,6 +89,9 @@ def rebuild(options: Options, state: LiveState) -> None:
         issues, line = failed.issues, f"build failed: {failed}; showing the overlay"
     except CoursegenError as problem:
         issues, line = (Issue(options.content.as_posix(), 0, 0, "", str(problem)),), f"build failed: {problem}"
+    except Exception as bug:  # noqa: BLE001 - a preview server outlives a generator bug and shows it
+        message = f"unexpected {type(bug).__name__} while building: {bug}"
+        issues, line = (Issue(options.content.as_posix(), 0, 0, "", message),), f"build failed: {message}"
     with state.changed:
         state.generation += 1
         state.issues = tuple(i for i in issues if i.is_error)
@@ -98,10 +101,9 @@ def rebuild(options: Options, state: LiveState) -> None:
     print(line, file=sys.stderr if state.issues else sys.stdout, flush=True)
 
 
-def watch(options: Options, state: LiveState, stop: threading.Event) -> None:
-    """Poll the content and templates folders; rebuild when anything changed and stayed still."""
+def watch(options: Options, state: LiveState, stop: threading.Event, before: dict) -> None:
+    """Poll the content and templates folders; rebuild when anything changed since `before` and stayed still."""
     folders = (options.content, options.template_dir)
-    before = snapshot(folders)
     while not stop.wait(POLL_SECONDS):
         now = snapshot(folders)
         if now == before:
@@ -198,10 +200,11 @@ def serve(content: Path, port: int, templates: Path | None = None) -> int:
         server.daemon_threads, server.block_on_close = True, False
         url = f"http://{HOST}:{server.server_address[1]}/"
         options = Options(content=content, out=Path(folder) / "output", base_url=url, preview=True, templates=templates)
+        watched = snapshot((options.content, options.template_dir))  # before building: no change is missed
         rebuild(options, state)
         print(f"serving a preview of {content.as_posix()} at {url} (Ctrl-C to stop)", flush=True)
         stop = threading.Event()
-        watcher = threading.Thread(target=watch, args=(options, state, stop), daemon=True)
+        watcher = threading.Thread(target=watch, args=(options, state, stop, watched), daemon=True)
         watcher.start()
         previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
