@@ -43,7 +43,9 @@ def plan_course(content: Path, name: str, now: datetime) -> Scaffold:
     if not slug:
         raise UsageError(f"cannot make a URL slug from the name {name!r}: use some letters or digits")
     documents = [d for d in (load_document(content, p) for p in discover_courses(content)) if isinstance(d, Document)]
-    ids = [d.data["id"] for d in documents if isinstance(d.data, dict) and type(d.data.get("id")) is int]
+    courses = [d for d in documents if isinstance(d.data, dict)]
+    _refuse_duplicate(courses, name, slug)
+    ids = [d.data["id"] for d in courses if type(d.data.get("id")) is int]
     registry = {key: _registry_values(content / f"{key}.yaml", field) for key, field in
                 (("users", "username"), ("categories", "slug"))}
     text = course_text(max(ids, default=0) + 1, name, slug, now, registry["users"], registry["categories"])
@@ -71,6 +73,15 @@ def course_text(id: int, name: str, slug: str, now: datetime, users: list[str], 
     lines += ["description: |  # Markdown; the first paragraph is the summary; raw HTML is sanitised",
               f"  What will people learn in {name}?", ""]
     return "\n".join(lines)
+
+
+def _refuse_duplicate(courses: list[Document], name: str, slug: str) -> None:
+    for document in courses:
+        other = document.data.get("name")
+        other_slug = document.data.get("slug") or (make_slug(other) if isinstance(other, str) else "")
+        if (isinstance(other, str) and other.strip().casefold() == name.casefold()) or other_slug == slug:
+            raise CoursegenError(f"{document.display} already has a course named {other!r} (slug {other_slug}); "
+                                 f"choose another name")
 
 
 def _registry_values(path: Path, field: str) -> list[str]:

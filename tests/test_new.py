@@ -67,3 +67,11 @@ def test_every_hint_is_a_valid_value_once_uncommented(project, capsys):
     path.write_text(text, "utf-8")
     assert "\nmember_count: 0" in text
     assert main(["check", "--content", str(project.content)]) == 0, capsys.readouterr().err
+
+
+def test_refuses_a_name_or_slug_another_course_has(project, capsys):
+    project.add(course(1, "Jazz Piano"))
+    for name in ("jazz piano", "Jazz-Piano!"):
+        assert main(["new", "course", name, "--content", str(project.content)]) == 1
+        assert "courses/1.yaml already has a course named 'Jazz Piano' (slug jazz-piano)" in capsys.readouterr().err
+    assert not (project.content / "courses/jazz-piano.yaml").exists()
