@@ -109,6 +109,8 @@ def test_serve_reloads_on_change_shows_errors_and_stops_cleanly(project, server)
     status, page = until(lambda: (r := fetch(url + "courses/first/"))[0] == 200 and r, "the page to come back")
     assert "Fixed again." in page and "coursegen-overlay" not in page
     assert fetch(url + "assets/style.css")[0] == 200 and fetch(url + "no/such/page/")[0] == 404
+    with urllib.request.urlopen(url, timeout=5) as response:
+        assert response.headers["X-Robots-Tag"] == "noindex, nofollow" and response.headers["Cache-Control"] == "no-store"
     assert fetch(url + "courses/first")[0] == 200  # redirected to the trailing slash
 
     process.send_signal(signal.SIGINT)
