@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,7 +58,11 @@ class Result:
         return not any(issue.is_error for issue in self.issues)
 
 
-def check(options: Options, cache: BuildCache | None = None) -> Result:
+def _silent(message: str) -> None:
+    """Report no progress."""
+
+
+def check(options: Options, cache: BuildCache | None = None, progress: Callable[[str], None] = _silent) -> Result:
     """Phase one: load and validate every file; write nothing."""
     site_doc = _load_optional(options.content, "site.yaml", required=True)
     if isinstance(site_doc, Issue):
@@ -71,7 +76,9 @@ def check(options: Options, cache: BuildCache | None = None) -> Result:
             issues.append(document)
         elif document is not None:
             issues += validate_document(document, name.removesuffix(".yaml"))
-    courses, problems = load_courses(options.content, discover_courses(options.content), cache, options.jobs)
+    paths = discover_courses(options.content)
+    progress(f"checking {len(paths)} course files")
+    courses, problems = load_courses(options.content, paths, cache, options.jobs)
     issues += problems
     if any(isinstance(d, Issue) or (d is not None and _has_issues(d, issues)) for d in shared.values()):
         return Result(tuple(sorted(issues)))  # references cannot be resolved against broken registries
@@ -87,7 +94,7 @@ def _has_issues(document: Document, issues: list[Issue]) -> bool:
     return any(issue.path == document.display for issue in issues)
 
 
-def build(options: Options) -> Result:
+def build(options: Options, progress: Callable[[str], None] = _silent) -> Result:
     """Phase one, then plan every page, render what changed, and swap the result in."""
     started = time.monotonic()
     output.check_output_dir(options.out, options.content)
@@ -95,7 +102,7 @@ def build(options: Options) -> Result:
     inputs = _input_signature(options)
     if inputs == cache.inputs and cache.trusts((newest_mtime(inputs[-2]),)) and (options.out / output.MANIFEST).is_file():
         return Result((), None, {**cache.summary, "seconds": round(time.monotonic() - started, 2), "up_to_date": True})
-    result = check(options, cache)
+    result = check(options, cache, progress)
     if not result.ok:
         raise BuildFailed(result.issues)
     catalog = result.catalog
@@ -104,6 +111,7 @@ def build(options: Options) -> Result:
     if problems:
         raise BuildFailed(tuple(problems))
     slugs = history.old_slugs(catalog, previous)
+    progress(f"rendering {len(catalog.courses)} descriptions")
     rendered = _render_descriptions(catalog, cache, options.jobs)
     env = render.make_environment(options.template_dir)
     context = render.RenderContext(catalog, rendered, options.preview, env)
@@ -112,6 +120,7 @@ def build(options: Options) -> Result:
     output.remove_stale_staging(options.out)
     staging = output.Staging(options.out, previous)
     try:
+        progress(f"writing {len(pages)} pages")
         counts = _write_pages(staging, pages, env, catalog, cache, options.jobs)
         _write_site_files(staging, catalog, pages, rendered, options.preview)
         manifest = output.manifest(staging, catalog, slugs, preview=options.preview)
