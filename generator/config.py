@@ -21,12 +21,14 @@ class SiteConfig:
     page_size: int = 24
     feed_page_size: int = 1000
 
-    @property
-    def base_path(self) -> str:
-        """Return the path part of base_url ("/" or "/catalog/"): internal links start with it."""
-        after_scheme = self.base_url.split("://", 1)[1]
-        slash = after_scheme.find("/")
-        return after_scheme[slash:] if slash >= 0 else "/"
+    base_path: str = "/"  # the path part of base_url ("/" or "/catalog/"): internal links start with it
+
+
+def url_path(url: str) -> str:
+    """Return the path part of an absolute URL, "/" when it has none."""
+    after_scheme = url.split("://", 1)[1]
+    slash = after_scheme.find("/")
+    return after_scheme[slash:] if slash >= 0 else "/"
 
 
 def normalise_base_url(url: str) -> str:
@@ -43,4 +45,5 @@ def load_site(document: Document, base_url_override: str | None = None) -> tuple
     if base_url_override:
         data["base_url"] = base_url_override
     data["base_url"] = normalise_base_url(data["base_url"])
+    data["base_path"] = url_path(data["base_url"])
     return SiteConfig(**data), []

@@ -24,9 +24,10 @@ BACKGROUND_DELETE_FILES = 2000  # replacing a bigger tree hands the old one to a
 
 def write_file(root: Path, path: str, content: bytes) -> str:
     """Write one output file under root and return its sha256 (used by the parent and by workers)."""
-    target = root / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
+    target = os.path.join(root, path)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as handle:
+        handle.write(content)
     return hashlib.sha256(content).hexdigest()
 
 
