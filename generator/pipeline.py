@@ -9,7 +9,9 @@ from pathlib import Path
 
 from generator import feeds, output, render
 from generator.catalog import assemble_catalog, load_registry, resolve_courses
-from generator.config import load_site
+from generator.config import ImageSizes, load_site
+from generator.imagecache import CACHE_DIR, ImageCache
+from generator.images import check_course_images, publish_images
 from generator.issues import BuildFailed, Issue
 from generator.markup import first_paragraph_text, render_description
 from generator.model import Catalog
@@ -31,6 +33,11 @@ class Options:
     base_url: str | None = None
     preview: bool = False
     templates: Path | None = None  # default: templates/ beside the content directory
+
+    @property
+    def cache_dir(self) -> Path:
+        """Return the image cache: beside the output, so it survives the output's atomic swap."""
+        return self.out.absolute().parent / CACHE_DIR
 
     @property
     def template_dir(self) -> Path:
@@ -64,7 +71,9 @@ def check(options: Options) -> Result:
             issues.append(document)
         elif document is not None:
             issues += validate_document(document, name.removesuffix(".yaml"))
-    courses = []
+    courses, sources, seen = [], {}, {}
+    sizes = site.image_sizes if site is not None else ImageSizes()
+    cache = ImageCache(options.cache_dir, writable=False)  # check reads what builds learnt, writes nothing
     for path in discover_courses(options.content):
         document = load_document(options.content, path)
         if isinstance(document, Issue):
@@ -74,14 +83,17 @@ def check(options: Options) -> Result:
         issues += problems
         if not problems:
             courses.append(document)
+            found, problems = check_course_images(options.content, document, sizes, cache, seen)
+            sources.update(found)
+            issues += problems
     if any(isinstance(d, Issue) or (d is not None and _has_issues(d, issues)) for d in shared.values()):
         return Result(tuple(sorted(issues)))  # references cannot be resolved against broken registries
     registry, problems = load_registry(shared["categories.yaml"], shared["users.yaml"])
     resolved, more = resolve_courses(registry, courses)
     issues += problems + more
-    if issues or site is None:
+    if any(issue.is_error for issue in issues) or site is None:
         return Result(tuple(sorted(issues)))
-    return Result((), assemble_catalog(site, registry, resolved))
+    return Result(tuple(sorted(issues)), assemble_catalog(site, registry, resolved, sources))
 
 
 def _has_issues(document: Document, issues: list[Issue]) -> bool:
@@ -97,8 +109,9 @@ def build(options: Options) -> Result:
         raise BuildFailed(result.issues)
     catalog = result.catalog
     rendered = {course.id: _render_description(course.description) for course in catalog.courses}
+    images = publish_images(catalog, ImageCache(options.cache_dir), preview=options.preview)
     env = render.make_environment(options.template_dir)
-    context = render.RenderContext(catalog, rendered, options.preview, env)
+    context = render.RenderContext(catalog, rendered, images, options.preview, env)
     try:
         pages = render.render_site(context)
     except render.TemplateProblem as problem:
@@ -109,11 +122,13 @@ def build(options: Options) -> Result:
     tree.add_all("public/", render.render_sitemap(catalog, pages, preview=options.preview), lambda p: "generator")
     tree.add_all("public/assets/", {p.name: p.read_bytes() for p in sorted(ASSETS.iterdir())},
                  lambda p: f"generator/assets/{p}")
-    tree.add_all("", feeds.model_feeds(catalog, rendered), lambda p: "courses")
-    tree.add("public/feeds/open.feed.json", feeds.json_feed(catalog, listed_courses(catalog), rendered), "courses")
+    tree.add_all("public/", images.files, lambda p: images.sources[p])
+    tree.add_all("", feeds.model_feeds(catalog, rendered, images), lambda p: "courses")
+    tree.add("public/feeds/open.feed.json", feeds.json_feed(catalog, listed_courses(catalog), rendered, images),
+             "courses")
     tree.add(output.MANIFEST, output.manifest(tree, catalog, preview=options.preview), "generator")
     output.write_atomically(tree, options.out)
-    return Result(result.issues, catalog, _summary(catalog, tree, time.monotonic() - started))
+    return Result(result.issues, catalog, _summary(catalog, tree, images, time.monotonic() - started))
 
 
 def _render_description(markdown_text: str) -> Rendered:
@@ -131,12 +146,13 @@ def _load_optional(content: Path, name: str, *, required: bool = False) -> Docum
     return load_document(content, path)
 
 
-def _summary(catalog: Catalog, tree: output.OutputTree, seconds: float) -> dict:
+def _summary(catalog: Catalog, tree: output.OutputTree, images, seconds: float) -> dict:
     privacy = Counter("deleted" if c.deleted else (c.privacy.value or "draft") for c in catalog.courses)
     return {
         "courses": dict(sorted(privacy.items())),
         "pages": sum(1 for p in tree.files if p.endswith(".html")),
         "feeds": sum(1 for p in tree.files if "/feeds/" in p),
         "files": len(tree.files),
+        "images": {"made": images.made, "reused": images.reused},
         "seconds": round(seconds, 2),
     }

@@ -57,5 +57,6 @@ def summary_line(summary: dict) -> str:
     """Return the one line a build ends with: courses by privacy, pages, feeds, time."""
     by_privacy = ", ".join(f"{count} {name}" for name, count in summary["courses"].items()) or "no courses"
     return (f"built {sum(summary['courses'].values())} courses ({by_privacy}): "
-            f"{summary['pages']} pages, {summary['feeds']} feed files, {summary['files']} files "
+            f"{summary['pages']} pages, {summary['feeds']} feed files, {summary['files']} files, "
+            f"images {summary['images']['made']} made and {summary['images']['reused']} from the cache "
             f"in {summary['seconds']:.2f} s")
