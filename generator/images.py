@@ -97,9 +97,11 @@ def check_course_images(content: Path, document: Document, sizes: ImageSizes, ca
         value = document.data.get(name) if isinstance(document.data, dict) else None
         if not isinstance(value, str) or (name == "og_image" and value.startswith(("https://", "http://"))):
             continue
-        if value not in seen:
-            seen[value] = inspect_source(content, value, cache)
-        source = seen[value]
+        source = _path_problem(value, name)
+        if not source:
+            if value not in seen:  # a file several courses share is read and checked once
+                seen[value] = inspect_source(content, value, cache)
+            source = seen[value]
         if isinstance(source, str):
             issues.append(_issue(document, name, source))
             continue
@@ -110,10 +112,7 @@ def check_course_images(content: Path, document: Document, sizes: ImageSizes, ca
 
 
 def inspect_source(content: Path, value: str, cache: ImageCache) -> SourceImage | str:
-    """Return the checked source image an authored path names, or what is wrong with it."""
-    problem = _path_problem(value)
-    if problem:
-        return problem
+    """Return the checked source image a well-formed authored path names, or what is wrong with it."""
     images = content / IMAGES_DIR
     shown = f"{content.as_posix()}/{value}"
     try:
@@ -134,10 +133,12 @@ def inspect_source(content: Path, value: str, cache: ImageCache) -> SourceImage 
     return SourceImage(value, real, digest, info)
 
 
-def _path_problem(value: str) -> str:
+def _path_problem(value: str, name: str) -> str:
     expected = f"expected a relative path under {IMAGES_DIR}/ {_EXAMPLE}"
-    if value.startswith(("http://", "https://", "//")) or "://" in value:
-        return f"{expected} or, for og_image only, an absolute http(s) URL; found the URL {value!r}"
+    if name == "og_image":
+        expected = f"expected an absolute http(s) URL or a relative path under {IMAGES_DIR}/ {_EXAMPLE}"
+    if value.startswith("//") or "://" in value:
+        return f"{expected}, found the URL {value!r}"
     if "\\" in value:
         return f"{expected} with forward slashes, found {describe(value)} with backslashes"
     path = PurePosixPath(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -59,19 +60,24 @@ def inspect(data: bytes) -> SourceInfo | str:
                 return f"is a {image.format} image; expected JPEG, PNG, WebP or GIF"
             width, height = image.size
             if width * height > MAX_PIXELS:
-                return (f"claims {width}×{height} pixels ({width * height / 1e6:.0f} megapixels), more than the "
-                        f"limit of {MAX_PIXELS // 1_000_000}: refused as a possible decompression bomb")
+                return _bomb(f"{width}×{height} pixels")
             _limit_decoding(image, 512)
             image.load()  # a truncated or corrupt file fails here, not in the middle of a build
             if _orientation(image) in (5, 6, 7, 8):
                 width, height = height, width
             return SourceInfo(image.format, width, height)
-    except Image.DecompressionBombError as exc:
-        return f"refused as a possible decompression bomb: {exc}"
+    except Image.DecompressionBombError as exc:  # Pillow's own, larger limit, met before the size is known
+        pixels = re.search(r"\((\d+) pixels\)", str(exc))
+        return _bomb(f"{int(pixels.group(1)):,} pixels" if pixels else "too many pixels")
     except Image.UnidentifiedImageError:
         return "is not an image: expected a JPEG, PNG, WebP or GIF file"
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         return f"is truncated or corrupt ({exc}); export it again"
+
+
+def _bomb(claim: str) -> str:
+    return (f"claims {claim}, more than the limit of {MAX_PIXELS // 1_000_000} megapixels: "
+            f"refused as a possible decompression bomb")
 
 
 def render(data: bytes, specs: list[Spec]) -> dict[Spec, Encoded]:
