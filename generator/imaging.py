@@ -9,12 +9,15 @@ import re
 import warnings
 from dataclasses import dataclass
 
+from pathlib import Path
+
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}  # Pillow's name → users' name
 MAX_PIXELS = 100_000_000  # 10,000 × 10,000: anything larger is refused as a possible decompression bomb
 SOCIAL_SIZE = (1200, 630)
 OG_MAX_WIDTH = 1200
+FONT = Path(__file__).parent / "fonts" / "DejaVuSans-Bold.ttf"  # licence: fonts/LICENSE-DejaVu.txt
 BACKGROUND = (255, 255, 255)  # transparency is flattened onto white: JPEG has no alpha channel
 _SAVE = {"jpeg": {"format": "JPEG", "quality": 85, "optimize": True, "progressive": True},
          "webp": {"format": "WEBP", "quality": 80, "method": 4}}
@@ -173,7 +176,7 @@ def _social(image: Image.Image, name: str, site_title: str) -> Image.Image:
     top = (height - line_height * len(lines)) // 2 - 20
     for number, line in enumerate(lines):
         draw.text((left, top + number * line_height), line, font=title_font, fill=(255, 255, 255))
-    site_font = _font(28)
+    site_font = font(28)
     draw.text((left, height - 80), _ellipsis(draw, site_title, site_font, right - left), font=site_font,
               fill=(225, 225, 225))
     return card
@@ -181,7 +184,7 @@ def _social(image: Image.Image, name: str, site_title: str) -> Image.Image:
 
 def _fit_text(draw: ImageDraw.ImageDraw, text: str, width: int, *, max_lines: int):
     for size in (64, 56, 48, 40, 34):
-        font = _font(size)
+        font = font(size)
         lines = _wrap(draw, text, font, width)
         if len(lines) <= max_lines:
             return font, lines
@@ -207,9 +210,12 @@ def _ellipsis(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> str:
     return text + "…"
 
 
-def _font(size: int):
-    """Return Pillow's built-in scalable font (Aileron, public domain): nothing to ship or license."""
-    return ImageFont.load_default(size=size)
+def font(size: int) -> ImageFont.FreeTypeFont:
+    """Return the shipped DejaVu Sans Bold: Latin, Greek and Cyrillic names draw the same on every machine.
+
+    (Pillow's built-in font has no "é": a "Café" course would show a box.)
+    """
+    return ImageFont.truetype(str(FONT), size)
 
 
 def _encode(image: Image.Image, fmt: str) -> Encoded:
