@@ -184,11 +184,11 @@ def _social(image: Image.Image, name: str, site_title: str) -> Image.Image:
 
 def _fit_text(draw: ImageDraw.ImageDraw, text: str, width: int, *, max_lines: int):
     for size in (64, 56, 48, 40, 34):
-        font = font(size)
-        lines = _wrap(draw, text, font, width)
+        face = font(size)
+        lines = _wrap(draw, text, face, width)
         if len(lines) <= max_lines:
-            return font, lines
-    return font, lines[: max_lines - 1] + [_ellipsis(draw, " ".join(lines[max_lines - 1:]), font, width)]
+            return face, lines
+    return face, lines[: max_lines - 1] + [_ellipsis(draw, " ".join(lines[max_lines - 1:]), face, width)]
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
