@@ -7,7 +7,7 @@ or name, and only courses the public site may show (privacy.public_view FULL or 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 import PIL
@@ -27,6 +27,7 @@ MAX_SOURCE_BYTES = 50 * 1024 * 1024
 RECIPE = "2"  # bump whenever imaging makes different bytes from the same input
 FORMATS = ("jpeg", "webp")  # every square exists as a JPEG (the model's URL) and a smaller WebP
 _EXAMPLE = '(such as "images/cafe.jpg")'
+URL_FIELDS = ("og_image", "default_image")  # an absolute URL is allowed there too
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,7 @@ class ImageSet:
     """The result of phase two for images: each course's images and the files to write under public/."""
 
     courses: dict[int, CourseImages] = field(default_factory=dict)
+    site: SiteConfig | None = None  # the settings, with a path default_image replaced by its published URL
     files: dict[str, bytes] = field(default_factory=dict)  # "images/<hash>.<ext>" → bytes
     sources: dict[str, str] = field(default_factory=dict)  # same keys → source image path, for the manifest
     made: int = 0
@@ -89,13 +91,13 @@ class ImageSet:
 
 # Phase one ------------------------------------------------------------------------------------------
 
-def check_course_images(content: Path, document: Document, sizes: ImageSizes, cache: ImageCache,
-                        seen: dict[str, SourceImage | str]) -> tuple[dict[str, SourceImage], list[Issue]]:
-    """Check image_original and a path og_image of one course file; warn when a source is too small."""
+def check_images(content: Path, document: Document, sizes: ImageSizes, cache: ImageCache,
+                 seen: dict[str, SourceImage | str]) -> tuple[dict[str, SourceImage], list[Issue]]:
+    """Check the image paths of a course file (or site.yaml's default_image); warn when a source is too small."""
     found, issues = {}, []
-    for name in ("image_original", "og_image"):
+    for name in ("image_original", "og_image", "default_image"):
         value = document.data.get(name) if isinstance(document.data, dict) else None
-        if not isinstance(value, str) or (name == "og_image" and value.startswith(("https://", "http://"))):
+        if not isinstance(value, str) or (name in URL_FIELDS and value.startswith(("https://", "http://"))):
             continue
         source = _path_problem(value, name)
         if not source:
@@ -135,7 +137,7 @@ def inspect_source(content: Path, value: str, cache: ImageCache) -> SourceImage 
 
 def _path_problem(value: str, name: str) -> str:
     expected = f"expected a relative path under {IMAGES_DIR}/ {_EXAMPLE}"
-    if name == "og_image":
+    if name in URL_FIELDS:
         expected = f"expected an absolute http(s) URL or a relative path under {IMAGES_DIR}/ {_EXAMPLE}"
     if value.startswith("//") or "://" in value:
         return f"{expected}, found the URL {value!r}"
@@ -172,10 +174,12 @@ def _issue(document: Document, name: str, message: str, *, severity: str = "erro
 
 def publish_images(catalog: Catalog, cache: ImageCache, *, preview: bool) -> ImageSet:
     """Return every publishable course's images, made once per source or reused from the cache."""
-    result = ImageSet()
+    result = ImageSet(site=catalog.site)
     plans = {course.id: _plan(course, catalog, preview) for course in catalog.courses}
+    default = catalog.images.get(catalog.site.default_image)
+    site_plan = {"og": (default, Spec("fit", imaging.OG_MAX_WIDTH, "jpeg"))} if default else {}
     needed: dict[str, tuple[SourceImage, set[Spec]]] = {}
-    for plan in plans.values():
+    for plan in (*plans.values(), site_plan):
         for source, spec in plan.values():
             needed.setdefault(source.digest, (source, set()))[1].add(spec)
     made: dict[tuple[str, Spec], Picture] = {}
@@ -188,6 +192,9 @@ def publish_images(catalog: Catalog, cache: ImageCache, *, preview: bool) -> Ima
     for course in catalog.courses:
         pictures = {role: made[source.digest, spec] for role, (source, spec) in plans[course.id].items()}
         result.courses[course.id] = _course_images(course, catalog.site, pictures)
+    if default is not None:
+        picture = made[default.digest, site_plan["og"][1]]
+        result.site = replace(catalog.site, default_image=catalog.site.base_url + picture.path)
     return result
 
 

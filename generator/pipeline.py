@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import feeds, output, render
 from generator.catalog import assemble_catalog, load_registry, resolve_courses
 from generator.config import ImageSizes, load_site
 from generator.imagecache import CACHE_DIR, ImageCache
-from generator.images import check_course_images, publish_images
+from generator.images import check_images, publish_images
 from generator.issues import BuildFailed, Issue
 from generator.markup import first_paragraph_text, render_description
 from generator.model import Catalog
@@ -83,9 +83,13 @@ def check(options: Options) -> Result:
         issues += problems
         if not problems:
             courses.append(document)
-            found, problems = check_course_images(options.content, document, sizes, cache, seen)
+            found, problems = check_images(options.content, document, sizes, cache, seen)
             sources.update(found)
             issues += problems
+    if site is not None:
+        found, problems = check_images(options.content, site_doc, sizes, cache, seen)  # default_image
+        sources.update(found)
+        issues += problems
     if any(isinstance(d, Issue) or (d is not None and _has_issues(d, issues)) for d in shared.values()):
         return Result(tuple(sorted(issues)))  # references cannot be resolved against broken registries
     registry, problems = load_registry(shared["categories.yaml"], shared["users.yaml"])
@@ -110,6 +114,7 @@ def build(options: Options) -> Result:
     catalog = result.catalog
     rendered = {course.id: _render_description(course.description) for course in catalog.courses}
     images = publish_images(catalog, ImageCache(options.cache_dir), preview=options.preview)
+    catalog = replace(catalog, site=images.site)  # a path default_image now names its published file
     env = render.make_environment(options.template_dir)
     context = render.RenderContext(catalog, rendered, images, options.preview, env)
     try:

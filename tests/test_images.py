@@ -324,3 +324,15 @@ def test_check_command_reports_image_errors_with_file_and_line(project, capsys):
     line = line_of(project, "image_original")
     assert (f"courses/1.yaml:{line}:17: error: image_original: expected a relative path under images/"
             in capsys.readouterr().err)
+
+
+def test_site_default_image_path_is_checked_and_published(project):
+    project.write("site.yaml", {"title": "T", "base_url": "https://academy.test/", "default_image": "images/nope.png"})
+    project.add(course(1, "Plain"))
+    (issue,) = check(Options(content=project.content, out=project.out)).issues
+    assert issue.path.endswith("site.yaml") and issue.field == "default_image" and issue.line == 3
+    add_image(project, "nope.png", Image.new("RGB", (1300, 700), BLUE))
+    assert project.build() == 0
+    og = feed_item(project, "public/feeds/open.json", 1)["og_image"]
+    assert og.startswith("https://academy.test/images/") and fetch(project, og).size == (1200, 646)
+    assert f'content="{og}"' in project.read("public/index.html")
