@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageFont
 
 FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}  # Pillow's name → users' name
 MAX_PIXELS = 100_000_000  # 10,000 × 10,000: anything larger is refused as a possible decompression bomb
@@ -90,7 +90,10 @@ def render(data: bytes, specs: list[Spec]) -> dict[Spec, Encoded]:
         largest = OG_MAX_WIDTH
     with _quiet(), Image.open(io.BytesIO(data)) as opened:
         _limit_decoding(opened, largest)
-        image = _to_rgb(ImageOps.exif_transpose(opened))
+        orientation = _orientation(opened)
+        opened.load()
+        image = _reduced(opened, largest)  # the full-size pixels are freed when `opened` closes
+    image = _to_rgb(_upright(image, orientation))
     squares: dict[int, Image.Image] = {}
     made = {}
     for spec in sorted(specs, key=lambda s: -s.size):
@@ -119,6 +122,28 @@ def _orientation(image: Image.Image) -> int:
         return int(image.getexif().get(0x0112, 1))
     except (TypeError, ValueError):
         return 1
+
+
+def _reduced(image: Image.Image, side: int) -> Image.Image:
+    """Return a copy shrunk by a whole factor (fast, box-filtered) while its shorter side stays at least
+    twice `side`: Lanczos then works on a few megapixels, not on a 10,000-pixel PNG."""
+    factor = max(1, min(image.size) // (2 * side))
+    if factor == 1:
+        return image.copy()
+    if image.mode not in ("RGB", "RGBA", "L", "LA", "CMYK"):
+        image = _to_rgb(image)  # palette and 1-bit images cannot be reduced
+    return image.reduce(factor)
+
+
+def _upright(image: Image.Image, orientation: int) -> Image.Image:
+    """Apply an EXIF orientation, as ImageOps.exif_transpose does, to a copy that no longer carries the tag."""
+    method = _TRANSPOSE.get(orientation)
+    return image.transpose(method) if method is not None else image
+
+
+_TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+              5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+              8: Image.Transpose.ROTATE_90}
 
 
 def _limit_decoding(image: Image.Image, side: int) -> None:

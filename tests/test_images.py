@@ -58,15 +58,16 @@ def test_center_crop_keeps_the_middle(width, height):
         assert close(image.getpixel((x, y)), RED), (x, y, image.getpixel((x, y)))
 
 
-def test_exif_orientation_is_applied():
+@pytest.mark.parametrize("size", [100, 40])  # 40: the source is first reduced by a whole factor
+def test_exif_orientation_is_applied(size):
     image = Image.new("RGB", (400, 200), BLUE)
     ImageDraw.Draw(image).rectangle((0, 0, 199, 199), fill=RED)  # left half red
     exif = Image.Exif()
     exif[0x0112] = 6  # shown rotated 90° clockwise: the left half becomes the top
     data = encode(image, "JPEG", exif=exif.tobytes(), quality=95)
     assert imaging.inspect(data) == imaging.SourceInfo("JPEG", 200, 400)
-    square = square_of(data, 100)
-    assert close(square.getpixel((50, 5)), RED) and close(square.getpixel((50, 94)), BLUE)
+    square = square_of(data, size)
+    assert close(square.getpixel((size // 2, 2)), RED) and close(square.getpixel((size // 2, size - 3)), BLUE)
 
 
 def test_transparency_is_flattened_onto_white():
