@@ -41,12 +41,12 @@ def sunset() -> Image.Image:
     """Mountains against an orange-to-violet sky: a wide image (cropped to its middle)."""
     image = gradient((1800, 1100), (255, 170, 90), (120, 60, 150))
     draw = ImageDraw.Draw(image)
-    draw.ellipse((760, 330, 1040, 610), fill=(255, 226, 140))
+    draw.ellipse((760, 420, 1040, 700), fill=(255, 226, 140))
     draw.polygon([(0, 1100), (0, 760), (380, 520), (700, 800), (1050, 560), (1400, 820), (1800, 600), (1800, 1100)],
                  fill=(70, 40, 90))
     draw.polygon([(0, 1100), (0, 900), (500, 760), (900, 940), (1300, 780), (1800, 920), (1800, 1100)],
                  fill=(40, 25, 60))
-    label(image, "Landscapes", (500, 140), 110)
+    label(image, "Landscapes", (560, 270), 100)
     return image
 
 
@@ -59,7 +59,7 @@ def ocean() -> Image.Image:
         points = [(x, base + 34 * math.sin(x / 90 + row)) for x in range(0, 1401, 20)]
         shade = (20 + row * 8, 90 + row * 12, 170 - row * 6)
         draw.polygon(points + [(1400, 1400), (0, 1400)], fill=shade)
-    label(image, "Ocean Science", (200, 200), 120)
+    label(image, "Ocean Science", (250, 380), 110)
     return image
 
 
@@ -69,15 +69,15 @@ def code() -> Image.Image:
     draw = ImageDraw.Draw(image)
     colours = [(120, 200, 255), (255, 140, 180), (170, 230, 140), (255, 210, 120), (190, 160, 255)]
     rng = random.Random(4)
-    for line in range(22):
+    for line in range(18):
         x = 110 + 60 * rng.randint(0, 3)
         for _ in range(rng.randint(1, 4)):
             width = rng.randint(60, 260)
             if x + width > 1000:
                 break
-            draw.rounded_rectangle((x, 220 + line * 56, x + width, 250 + line * 56), 14, fill=rng.choice(colours))
+            draw.rounded_rectangle((x, 420 + line * 56, x + width, 450 + line * 56), 14, fill=rng.choice(colours))
             x += width + 24
-    label(image, "def learn():", (110, 60), 96, fill=(230, 230, 240))
+    label(image, "def learn():", (110, 290), 96, fill=(230, 230, 240))
     return image
 
 
@@ -90,10 +90,10 @@ def vinyl() -> Image.Image:
         draw.ellipse((650 - radius, 650 - radius, 650 + radius, 650 + radius), fill=(tone, tone, tone))
     draw.ellipse((530, 530, 770, 770), fill=(255, 240, 220))
     draw.ellipse((638, 638, 662, 662), fill=(30, 30, 30))
-    for x, y in ((150, 260), (1070, 980), (1120, 300)):
+    for x, y in ((140, 1000), (1070, 980), (1120, 300)):
         draw.ellipse((x, y, x + 70, y + 52), fill=(40, 20, 30))
         draw.rectangle((x + 58, y - 150, x + 70, y + 26), fill=(40, 20, 30))
-    label(image, "Jazz", (80, 1100), 120)
+    label(image, "Jazz", (50, 300), 110)
     return image
 
 
