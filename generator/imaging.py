@@ -8,12 +8,11 @@ import math
 import re
 import warnings
 from dataclasses import dataclass
-
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}  # Pillow's name → users' name
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF")  # Pillow's names of the formats coursegen reads
 MAX_PIXELS = 100_000_000  # 10,000 × 10,000: anything larger is refused as a possible decompression bomb
 SOCIAL_SIZE = (1200, 630)
 OG_MAX_WIDTH = 1200
