@@ -10,6 +10,20 @@ from generator.validate import validate_document
 
 
 @dataclass(frozen=True, slots=True)
+class ImageSizes:
+    """Side in pixels of each squared image the model defines (site.yaml `image_sizes`)."""
+
+    bigger: int = 1024
+    big: int = 512
+    medium: int = 256
+    small: int = 128
+
+    def items(self) -> tuple[tuple[str, int], ...]:
+        """Return (model size name, side) from the biggest name to the smallest."""
+        return (("bigger", self.bigger), ("big", self.big), ("medium", self.medium), ("small", self.small))
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """The catalog's settings; every absolute URL is built from base_url."""
 
@@ -20,6 +34,7 @@ class SiteConfig:
     default_image: str = ""  # absolute URL or a path under content/images/; "" for the shipped image
     page_size: int = 24
     feed_page_size: int = 1000
+    image_sizes: ImageSizes = ImageSizes()
 
     base_path: str = "/"  # the path part of base_url ("/" or "/catalog/"): internal links start with it
 
@@ -46,4 +61,5 @@ def load_site(document: Document, base_url_override: str | None = None) -> tuple
         data["base_url"] = base_url_override
     data["base_url"] = normalise_base_url(data["base_url"])
     data["base_path"] = url_path(data["base_url"])
+    data["image_sizes"] = ImageSizes(**data.get("image_sizes", {}))
     return SiteConfig(**data), []

@@ -5,14 +5,16 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import __version__, feeds, history, output, render
 from generator import cache as cache_store
 from generator.cache import BuildCache, markdown_key, newest_mtime, stat_key, tree_signature
 from generator.catalog import assemble_catalog, load_registry, resolve_courses
-from generator.config import load_site
+from generator.config import ImageSizes, load_site
+from generator.imagecache import CACHE_DIR, ImageCache
+from generator.images import check_images, publish_images
 from generator.issues import BuildFailed, CoursegenError, Issue
 from generator.loading import load_courses
 from generator.parallel import map_chunks
@@ -39,6 +41,11 @@ class Options:
     previous: Path | None = None  # previous manifest; default: the one in `out`
     jobs: int = 1  # processes for per-course work
     no_cache: bool = False  # ignore and rebuild the build cache
+
+    @property
+    def cache_dir(self) -> Path:
+        """Return the image cache: beside the output, so it survives the output's atomic swap."""
+        return self.out.absolute().parent / CACHE_DIR
 
     @property
     def template_dir(self) -> Path:
@@ -80,14 +87,25 @@ def check(options: Options, cache: BuildCache | None = None, progress: Callable[
     progress(f"checking {len(paths)} course files")
     courses, problems = load_courses(options.content, paths, cache, options.jobs)
     issues += problems
+    sources, seen = {}, {}
+    sizes = site.image_sizes if site is not None else ImageSizes()
+    images_seen = ImageCache(options.cache_dir, writable=False)  # check reads what builds learnt, writes nothing
+    for document in courses:
+        found, problems = check_images(options.content, document, sizes, images_seen, seen)
+        sources.update(found)
+        issues += problems
+    if site is not None:
+        found, problems = check_images(options.content, site_doc, sizes, images_seen, seen)  # default_image
+        sources.update(found)
+        issues += problems
     if any(isinstance(d, Issue) or (d is not None and _has_issues(d, issues)) for d in shared.values()):
         return Result(tuple(sorted(issues)))  # references cannot be resolved against broken registries
     registry, problems = load_registry(shared["categories.yaml"], shared["users.yaml"])
     resolved, more = resolve_courses(registry, courses)
     issues += problems + more
-    if issues or site is None:
+    if any(issue.is_error for issue in issues) or site is None:
         return Result(tuple(sorted(issues)))
-    return Result((), assemble_catalog(site, registry, resolved))
+    return Result(tuple(sorted(issues)), assemble_catalog(site, registry, resolved, sources))
 
 
 def _has_issues(document: Document, issues: list[Issue]) -> bool:
@@ -113,8 +131,10 @@ def build(options: Options, progress: Callable[[str], None] = _silent) -> Result
     slugs = history.old_slugs(catalog, previous)
     progress(f"rendering {len(catalog.courses)} descriptions")
     rendered = _render_descriptions(catalog, cache, options.jobs)
+    images = publish_images(catalog, ImageCache(options.cache_dir), preview=options.preview)
+    catalog = replace(catalog, site=images.site)  # a path default_image now names its published file
     env = render.make_environment(options.template_dir)
-    context = render.RenderContext(catalog, rendered, options.preview, env)
+    context = render.RenderContext(catalog, rendered, images, options.preview, env)
     pages = _merge(render.render_site(context),
                    render.render_redirects(context, history.redirects(catalog, slugs, preview=options.preview)))
     output.remove_stale_staging(options.out)
@@ -122,7 +142,7 @@ def build(options: Options, progress: Callable[[str], None] = _silent) -> Result
     try:
         progress(f"writing {len(pages)} pages")
         counts = _write_pages(staging, pages, env, catalog, cache, options.jobs)
-        _write_site_files(staging, catalog, pages, rendered, options.preview)
+        _write_site_files(staging, catalog, pages, rendered, images, options.preview)
         manifest = output.manifest(staging, catalog, slugs, preview=options.preview)
         if staging.same_as_previous(manifest):
             staging.discard()
@@ -132,7 +152,7 @@ def build(options: Options, progress: Callable[[str], None] = _silent) -> Result
     except BaseException:
         staging.discard()
         raise
-    summary = _summary(catalog, staging, counts, time.monotonic() - started)
+    summary = _summary(catalog, staging, counts, images, time.monotonic() - started)
     cache.inputs, cache.summary = _input_signature(options), summary
     cache_store.save(options.out, cache)
     return Result(result.issues, catalog, summary)
@@ -166,17 +186,21 @@ def _render_chunk(shared: tuple, targets: list[str]) -> list[tuple[str, str]]:
     return [(target, output.write_file(root, target, render.render_page(env, jobs[target]))) for target in targets]
 
 
-def _write_site_files(staging: output.Staging, catalog: Catalog, pages: dict, rendered: dict, preview: bool) -> None:
-    """Write what is not a templated page: sitemap, robots, headers, assets and feeds."""
+def _write_site_files(staging: output.Staging, catalog: Catalog, pages: dict, rendered: dict, images,
+                      preview: bool) -> None:
+    """Write what is not a templated page: sitemap, robots, headers, assets, images and feeds."""
     for path, content in render.render_sitemap(catalog, pages, preview=preview).items():
         staging.write(f"public/{path}", content, "generator")
     for path, content in render.render_headers(preview=preview).items():
         staging.write(f"public/{path}", content, "generator")
     for asset in sorted(ASSETS.iterdir()):
         staging.write(f"public/assets/{asset.name}", asset.read_bytes(), f"generator/assets/{asset.name}")
-    for path, content in feeds.model_feeds(catalog, rendered).items():
+    for path, content in images.files.items():
+        staging.write(f"public/{path}", content, images.sources[path])
+    for path, content in feeds.model_feeds(catalog, rendered, images).items():
         staging.write(path, content, "courses")
-    staging.write("public/feeds/open.feed.json", feeds.json_feed(catalog, listed_courses(catalog), rendered), "courses")
+    staging.write("public/feeds/open.feed.json", feeds.json_feed(catalog, listed_courses(catalog), rendered, images),
+                  "courses")
 
 
 def _merge(first: dict, second: dict) -> dict:
@@ -224,7 +248,7 @@ def _load_optional(content: Path, name: str, *, required: bool = False) -> Docum
     return load_document(content, path)
 
 
-def _summary(catalog: Catalog, staging: output.Staging, counts: dict, seconds: float) -> dict:
+def _summary(catalog: Catalog, staging: output.Staging, counts: dict, images, seconds: float) -> dict:
     privacy = Counter("deleted" if c.deleted else (c.privacy.value or "draft") for c in catalog.courses)
     return {
         "courses": dict(sorted(privacy.items())),
@@ -232,5 +256,6 @@ def _summary(catalog: Catalog, staging: output.Staging, counts: dict, seconds: f
         "feeds": sum(1 for p in staging.files if "/feeds/" in p),
         "files": len(staging.files),
         **counts,
+        "images": {"made": images.made, "reused": images.reused},
         "seconds": round(seconds, 2),
     }

@@ -12,6 +12,7 @@ import jinja2
 import orjson
 
 from generator import meta, views
+from generator.images import ImageSet
 from generator.issues import CoursegenError, Issue
 from generator.model import Catalog, Course
 from generator.privacy import PublicView, listed_categories, listed_courses, public_view
@@ -50,6 +51,7 @@ class RenderContext:
 
     catalog: Catalog
     rendered: dict[int, views.Rendered]  # course id → description HTML and excerpt
+    images: ImageSet  # course id → published images
     preview: bool
     env: jinja2.Environment
 
@@ -81,7 +83,7 @@ def render_site(context: RenderContext) -> dict[str, PageJob]:
             pages[course_path(course.slug)] = _course_page(context, course, listed_slugs)
         elif view is PublicView.LOCK:
             pages[course_path(course.slug)] = _lock_page(context, course)
-    cards = [views.course_card(c, site, listed_slugs) for c in courses]
+    cards = [views.course_card(c, site, listed_slugs, context.images.of(c)) for c in courses]
     pages.update(_listing(context, cards, site.title, site.description, index_path, "website"))
     for category in categories:
         members = [card for card, course in zip(cards, courses) if category in course.categories]
@@ -95,7 +97,9 @@ def render_site(context: RenderContext) -> dict[str, PageJob]:
 def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset[str]) -> PageJob:
     site = context.catalog.site
     rendered = context.rendered[course.id]
-    effective = meta.effective_meta(course, site, rendered.excerpt, image_bigger="")
+    images = context.images.of(course)
+    og_image, width, height = images.og_image(site.base_url)
+    effective = meta.effective_meta(course, site, rendered.excerpt, og_image)
     path = course_path(course.slug)
     draft = not course.privacy.value
     head = meta.PageHead(
@@ -103,24 +107,26 @@ def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset
         description=effective.meta_description, canonical=absolute_url(site.base_url, path),
         og_type="article", og_title=effective.og_title, og_description=effective.og_description,
         og_image=effective.og_image, og_image_alt=course.name,
-        robots=NOINDEX if context.preview or draft else "", **_image_size(effective.og_image, site))
+        robots=NOINDEX if context.preview or draft else "", **_image_size(effective.og_image, site, width, height))
     jsonld = None if draft else meta.course_jsonld(course, site, head.canonical, effective.meta_description,
                                                    effective.og_image)
-    page = views.course_page(course, site, rendered, listed_slugs, draft=draft)
+    page = views.course_page(course, site, rendered, listed_slugs, images, draft=draft)
     return _render(context, "course.html", head=head, course=page, jsonld=jsonld)
 
 
 def _lock_page(context: RenderContext, course: Course) -> PageJob:
     site = context.catalog.site
     description = meta.lock_description(course)
-    image = meta.absolute_image(site, course.og_image) or meta.default_image(site)
+    images = context.images.of(course)
+    own_image, width, height = images.og_image(site.base_url)
+    image = own_image or meta.default_image(site)
     path = course_path(course.slug)
     head = meta.PageHead(
         title=meta.page_title(course.og_title or course.meta_title or course.name, site),
         description=description, canonical=absolute_url(site.base_url, path), og_type="website",
         og_title=course.og_title or course.meta_title or course.name, og_description=description,
-        og_image=image, og_image_alt=course.name, robots=NOINDEX, **_image_size(image, site))
-    return _render(context, "lock.html", head=head, course=views.lock_page(course, description))
+        og_image=image, og_image_alt=course.name, robots=NOINDEX, **_image_size(image, site, width, height))
+    return _render(context, "lock.html", head=head, course=views.lock_page(course, site, description, images))
 
 
 def _listing(context: RenderContext, cards: list[dict], heading: str, intro: str, path_of, og_type: str) -> dict[str, PageJob]:
@@ -139,8 +145,14 @@ def _listing(context: RenderContext, cards: list[dict], heading: str, intro: str
         head = _head(context, title, intro or site.description or heading, path, og_type=og_type)
         pages[path] = _render(context, "index.html" if path_of is index_path else "category.html",
                               head=head, heading=heading, intro=intro,
-                              courses=cards[(number - 1) * size: number * size], pagination=pagination)
+                              courses=_above_the_fold(cards[(number - 1) * size: number * size]),
+                              pagination=pagination)
     return pages
+
+
+def _above_the_fold(cards: list[dict], eager: int = 3) -> list[dict]:
+    """Mark the first cards of a page to load their images at once; the rest load lazily."""
+    return [{**card, "eager": index < eager} for index, card in enumerate(cards)]
 
 
 def _paged(first_path: str, page: int) -> str:
@@ -158,7 +170,9 @@ def _head(context: RenderContext, title: str, description: str, path: str, *, og
         robots=NOINDEX if context.preview else robots, **_image_size(image, site))
 
 
-def _image_size(image: str, site) -> dict:
+def _image_size(image: str, site, width: int | None = None, height: int | None = None) -> dict:
+    if width and height:
+        return {"image_width": width, "image_height": height}
     if image == site.base_url + meta.DEFAULT_IMAGE_PATH:
         width, height = meta.DEFAULT_IMAGE_SIZE
         return {"image_width": width, "image_height": height}

@@ -96,5 +96,6 @@ def summary_line(summary: dict) -> str:
         return f"output is up to date: no input changed ({summary['seconds']:.2f} s)"
     by_privacy = ", ".join(f"{count} {name}" for name, count in summary["courses"].items()) or "no courses"
     return (f"built {sum(summary['courses'].values())} courses ({by_privacy}): "
-            f"{summary['pages']} pages, {summary['feeds']} feed files, {summary['files']} files "
+            f"{summary['pages']} pages, {summary['feeds']} feed files, {summary['files']} files, "
+            f"images {summary['images']['made']} made and {summary['images']['reused']} from the cache "
             f"in {summary['seconds']:.2f} s")
