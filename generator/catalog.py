@@ -49,11 +49,11 @@ def resolve_courses(registry: _Registry, documents: list[Document]) -> tuple[tup
     return tuple(sorted(courses, key=lambda c: c.id)), issues
 
 
-def assemble_catalog(site: SiteConfig, registry: _Registry, courses: tuple[Course, ...]) -> Catalog:
+def assemble_catalog(site: SiteConfig, registry: _Registry, courses: tuple[Course, ...], images: dict) -> Catalog:
     """Return the frozen catalog; its categories are those the courses use, by name."""
     used = {c.slug: c for course in courses for c in course.categories}
     categories = tuple(sorted(used.values(), key=lambda c: c.name.casefold()))
-    return Catalog(site, courses, categories, tuple(registry.users.values()))
+    return Catalog(site, courses, categories, tuple(registry.users.values()), images)
 
 
 def name_key(name: str) -> str:

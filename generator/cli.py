@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -26,14 +27,31 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("output"), help="output directory (default: output)")
     build.add_argument("--base-url", help="absolute URL the site is served at; overrides site.yaml")
     build.add_argument("--preview", action="store_true", help="include drafts, noindex every page, no sitemap")
-    build.add_argument("--templates", type=Path, help="template overrides (default: templates/ beside the content)")
+    _templates_argument(build)
     build.add_argument("--previous", type=Path, metavar="MANIFEST",
                        help="previous build's manifest (default: OUT/restricted/manifest.json)")
+    build.add_argument("--jobs", "-j", type=int, metavar="N", help="processes to use (default: all cores)")
+    build.add_argument("--no-cache", action="store_true", help="ignore the build cache and rebuild everything")
     build.add_argument("--quiet", "-q", action="store_true", help="print only errors")
 
     check = commands.add_parser("check", help="validate the content; write nothing")
     _content_argument(check)
     check.add_argument("--format", choices=("text", "json", "github"), default="text")
+
+    serve = commands.add_parser("serve", help="preview server on 127.0.0.1 with live reload")
+    _content_argument(serve)
+    serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    _templates_argument(serve)
+
+    new = commands.add_parser("new", help="scaffold a course file")
+    new.add_argument("kind", choices=("course",), help="what to create")
+    new.add_argument("name", help='the course name, such as "Intro to Python"')
+    _content_argument(new)
+
+    diff = commands.add_parser("diff", help="what a build adds, changes and removes compared with another")
+    diff.add_argument("old", type=Path, metavar="OLD_MANIFEST", help="output/restricted/manifest.json of the base build")
+    diff.add_argument("new", type=Path, metavar="NEW_MANIFEST", help="output/restricted/manifest.json of the new build")
+    diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
 
     schema = commands.add_parser("schema", help="print a JSON Schema")
     schema.add_argument("which", nargs="?", choices=sorted(SCHEMAS), default="course")
@@ -42,6 +60,22 @@ def _parser() -> argparse.ArgumentParser:
 
 def _content_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=Path("content"), help="content directory (default: content)")
+
+
+def _templates_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--templates", type=Path, help="template overrides (default: templates/ beside the content)")
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, not {text!r}")
+    return int(text)
+
+
+def _require_content(args: argparse.Namespace) -> Path:
+    if not args.content.is_dir():
+        raise UsageError(f"content directory {args.content} does not exist")
+    return args.content
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as exc:
         from generator.report import format_text
 
-        print(format_text(exc.issues), file=sys.stderr)
+        print(format_text(exc.issues, color=_color()), file=sys.stderr)
         print(f"build failed: {exc}; the previous output was left as it was", file=sys.stderr)
         return EXIT_CONTENT
     except CoursegenError as exc:
@@ -69,21 +103,33 @@ def main(argv: list[str] | None = None) -> int:
 def _options(args: argparse.Namespace):
     from generator.pipeline import Options
 
-    if not args.content.is_dir():
-        raise UsageError(f"content directory {args.content} does not exist")
+    _require_content(args)
     base_url = getattr(args, "base_url", None)
     if base_url is not None and not _BASE_URL.match(base_url):
         raise UsageError(f"--base-url must be an absolute http(s) URL such as https://example.org/, not {base_url!r}")
     return Options(content=args.content, out=getattr(args, "out", Path("output")), base_url=base_url,
                    preview=getattr(args, "preview", False), templates=getattr(args, "templates", None),
-                   previous=getattr(args, "previous", None))
+                   previous=getattr(args, "previous", None), jobs=_jobs(args),
+                   no_cache=getattr(args, "no_cache", False))
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    from generator.parallel import default_jobs
+
+    jobs = getattr(args, "jobs", None)
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, not {jobs}")
+    return jobs or default_jobs()
 
 
 def _build(args: argparse.Namespace) -> int:
     from generator.pipeline import build
+    from generator.progress import Progress, wanted
     from generator.report import format_text, summary_line
 
-    result = build(_options(args))
+    options = _options(args)
+    with Progress(sys.stderr, enabled=wanted(sys.stderr) and not args.quiet) as progress:
+        result = build(options, progress)
     if result.issues:
         print(format_text(result.issues), file=sys.stderr)
     if not args.quiet:
@@ -93,19 +139,46 @@ def _build(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from generator.pipeline import check
-    from generator.report import FORMATS
+    from generator.report import render_check
 
     result = check(_options(args))
-    text = FORMATS[args.format](result.issues)
-    if text:
-        print(text, file=sys.stdout if args.format != "text" else sys.stderr)
-    if args.format == "text":
-        errors = sum(i.is_error for i in result.issues)
-        print(f"{errors} error(s) in {args.content}" if errors else f"{args.content}: no problems found",
-              file=sys.stderr if errors else sys.stdout)
-    elif args.format == "json" and not text:
-        print("[]")
+    out, err = render_check(result.issues, args.format, args.content.as_posix(), color=_color())
+    if out:
+        print(out)
+    if err:
+        print(err, file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_CONTENT
+
+
+def _color() -> bool:
+    """Colour only a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return sys.stderr.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def _new(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from generator.scaffold import plan_course, write_new
+
+    scaffold = plan_course(_require_content(args), args.name, datetime.now(timezone.utc))
+    write_new(scaffold)
+    print(f"created {scaffold.path.as_posix()} (id {scaffold.id}, a draft): set created_by, "
+          f"then privacy when it is ready, and run coursegen check")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from generator.serve import serve
+
+    return serve(_require_content(args), args.port, args.templates)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from generator.diff import compare, read_manifest, to_json, to_markdown
+
+    difference = compare(read_manifest(args.old), read_manifest(args.new))
+    sys.stdout.write(to_json(difference) if args.format == "json" else to_markdown(difference))
+    return EXIT_OK
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -115,4 +188,4 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"build": _build, "check": _check, "schema": _schema}
+_COMMANDS = {"build": _build, "check": _check, "serve": _serve, "new": _new, "diff": _diff, "schema": _schema}

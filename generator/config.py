@@ -10,6 +10,20 @@ from generator.validate import validate_document
 
 
 @dataclass(frozen=True, slots=True)
+class ImageSizes:
+    """Side in pixels of each squared image the model defines (site.yaml `image_sizes`)."""
+
+    bigger: int = 1024
+    big: int = 512
+    medium: int = 256
+    small: int = 128
+
+    def items(self) -> tuple[tuple[str, int], ...]:
+        """Return (model size name, side) from the biggest name to the smallest."""
+        return (("bigger", self.bigger), ("big", self.big), ("medium", self.medium), ("small", self.small))
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """The catalog's settings; every absolute URL is built from base_url."""
 
@@ -20,13 +34,16 @@ class SiteConfig:
     default_image: str = ""  # absolute URL or a path under content/images/; "" for the shipped image
     page_size: int = 24
     feed_page_size: int = 1000
+    image_sizes: ImageSizes = ImageSizes()
 
-    @property
-    def base_path(self) -> str:
-        """Return the path part of base_url ("/" or "/catalog/"): internal links start with it."""
-        after_scheme = self.base_url.split("://", 1)[1]
-        slash = after_scheme.find("/")
-        return after_scheme[slash:] if slash >= 0 else "/"
+    base_path: str = "/"  # the path part of base_url ("/" or "/catalog/"): internal links start with it
+
+
+def url_path(url: str) -> str:
+    """Return the path part of an absolute URL, "/" when it has none."""
+    after_scheme = url.split("://", 1)[1]
+    slash = after_scheme.find("/")
+    return after_scheme[slash:] if slash >= 0 else "/"
 
 
 def normalise_base_url(url: str) -> str:
@@ -43,4 +60,6 @@ def load_site(document: Document, base_url_override: str | None = None) -> tuple
     if base_url_override:
         data["base_url"] = base_url_override
     data["base_url"] = normalise_base_url(data["base_url"])
+    data["base_path"] = url_path(data["base_url"])
+    data["image_sizes"] = ImageSizes(**data.get("image_sizes", {}))
     return SiteConfig(**data), []

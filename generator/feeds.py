@@ -9,6 +9,7 @@ from __future__ import annotations
 import orjson
 
 from generator import meta
+from generator.images import CourseImages, ImageSet
 from generator.issues import CoursegenError
 from generator.model import Catalog, Course, User
 from generator.privacy import is_public_feed_item, restricted_feed
@@ -25,10 +26,14 @@ def user_minimal(user: User) -> dict:
             "community_badge": user.community_badge, "deleted": user.deleted}
 
 
-def dashboard_item(course: Course, catalog: Catalog, rendered: Rendered) -> dict:
-    """Return the course exactly as the Course Dashboard model defines it, for an anonymous viewer."""
+def dashboard_item(course: Course, catalog: Catalog, rendered: Rendered, images: CourseImages) -> dict:
+    """Return the course exactly as the Course Dashboard model defines it, for an anonymous viewer.
+
+    Image URLs are those of files this build publishes: a secret or draft course has none ("").
+    """
     site = catalog.site
-    effective = meta.effective_meta(course, site, rendered.excerpt, image_bigger="")
+    effective = meta.effective_meta(course, site, rendered.excerpt, images.og_image(site.base_url)[0])
+    urls = images.model_urls(site.base_url)
     return {
         "id": course.id,
         "name": course.name,
@@ -41,10 +46,10 @@ def dashboard_item(course: Course, catalog: Catalog, rendered: Rendered) -> dict
         "og_title": effective.og_title,
         "og_description": effective.og_description,
         "og_image": effective.og_image,
-        "image_bigger": "",
-        "image_big": "",
-        "image_medium": "",
-        "image_small": "",
+        "image_bigger": urls["image_bigger"],
+        "image_big": urls["image_big"],
+        "image_medium": urls["image_medium"],
+        "image_small": urls["image_small"],
         "deleted": course.deleted,
         "join_status": None,  # feeds show an anonymous viewer
         "user_completion_rate": 0,
@@ -64,13 +69,13 @@ def checked(item: dict) -> dict:
     return item
 
 
-def model_feeds(catalog: Catalog, rendered: dict[int, Rendered]) -> dict[str, bytes]:
+def model_feeds(catalog: Catalog, rendered: dict[int, Rendered], images: ImageSet) -> dict[str, bytes]:
     """Return every model feed keyed by output path: public/feeds/open*.json, restricted/feeds/*.json."""
     groups: dict[str, list[dict]] = {"open": [], **{name: [] for name in RESTRICTED_FEEDS}}
     for course in catalog.courses:  # already ordered by id
         name = "open" if is_public_feed_item(course) else restricted_feed(course)
         if name is not None:
-            groups[name].append(checked(dashboard_item(course, catalog, rendered[course.id])))
+            groups[name].append(checked(dashboard_item(course, catalog, rendered[course.id], images.of(course))))
     files = {}
     for name, items in groups.items():
         folder = "public/feeds" if name == "open" else "restricted/feeds"
@@ -95,13 +100,13 @@ def _paged_feed(folder: str, name: str, items: list[dict], size: int, base: str)
     return files
 
 
-def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int, Rendered]) -> bytes:
+def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int, Rendered], images: ImageSet) -> bytes:
     """Return a JSON Feed 1.1 of the listed courses, newest first, with the model item in `_course`."""
     site = catalog.site
     items = []
     for course in sorted(courses, key=lambda c: (c.created_at, c.id), reverse=True):
         url = absolute_url(site.base_url, course_path(course.slug))
-        model = checked(dashboard_item(course, catalog, rendered[course.id]))
+        model = checked(dashboard_item(course, catalog, rendered[course.id], images.of(course)))
         items.append({
             "id": str(course.id),  # JSON Feed: unchanged for the item's life; a slug, and so its URL, may change
             "url": url,

@@ -33,5 +33,6 @@ class BuildFailed(CoursegenError):
     """Raised by the pipeline when content errors prevent a build (exit status 1)."""
 
     def __init__(self, issues: tuple[Issue, ...]):
-        super().__init__(f"{sum(i.is_error for i in issues)} error(s)")
+        errors = sum(i.is_error for i in issues)
+        super().__init__(f"{errors} error" + ("" if errors == 1 else "s"))
         self.issues = issues

@@ -40,8 +40,12 @@ class PageHead:
     image_height: int | None = None
 
 
-def effective_meta(course: Course, site: SiteConfig, excerpt: str, image_bigger: str) -> EffectiveMeta:
-    """Apply the fallbacks: og_title → meta_title → name; og_description → meta_description → excerpt."""
+def effective_meta(course: Course, site: SiteConfig, excerpt: str, og_image: str) -> EffectiveMeta:
+    """Apply the fallbacks: og_title → meta_title → name; og_description → meta_description → excerpt.
+
+    `og_image` is the course's own image URL as images.py published it ("" for none): the authored
+    og_image, else the social card generated from image_original; then the site's default image.
+    """
     meta_title = course.meta_title or course.name
     meta_description = course.meta_description or excerpt or course.name
     return EffectiveMeta(
@@ -49,7 +53,7 @@ def effective_meta(course: Course, site: SiteConfig, excerpt: str, image_bigger:
         meta_description=meta_description,
         og_title=course.og_title or meta_title,
         og_description=course.og_description or meta_description,
-        og_image=absolute_image(site, course.og_image) or image_bigger or default_image(site),
+        og_image=og_image or default_image(site),
     )
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from generator.config import SiteConfig
+
+if TYPE_CHECKING:
+    from generator.images import SourceImage
 
 
 class Privacy(str, Enum):
@@ -90,9 +94,10 @@ class Course:
 
 @dataclass(frozen=True, slots=True)
 class Catalog:
-    """Everything a build needs, validated: settings, categories, creators and courses by id."""
+    """Everything a build needs, validated: settings, categories, creators, courses by id, source images."""
 
     site: SiteConfig
     courses: tuple[Course, ...]
     categories: tuple[Category, ...]
     users: tuple[User, ...]
+    images: dict[str, SourceImage] = field(default_factory=dict)  # authored path → checked source image

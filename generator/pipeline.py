@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator import discovery, feeds, history, output, render
+from generator import __version__, discovery, feeds, history, output, render
+from generator import cache as cache_store
+from generator.cache import BuildCache, markdown_key, newest_mtime, stat_key, tree_signature
 from generator.catalog import assemble_catalog, load_registry, resolve_courses
-from generator.config import load_site
-from generator.issues import BuildFailed, Issue
+from generator.config import ImageSizes, load_site
+from generator.imagecache import CACHE_DIR, ImageCache
+from generator.images import check_images, publish_images
+from generator.issues import BuildFailed, CoursegenError, Issue
+from generator.loading import load_courses
+from generator.parallel import map_chunks
 from generator.markup import first_paragraph_text, render_description
 from generator.model import Catalog
 from generator.privacy import listed_courses
@@ -32,6 +39,13 @@ class Options:
     preview: bool = False
     templates: Path | None = None  # default: templates/ beside the content directory
     previous: Path | None = None  # previous manifest; default: the one in `out`
+    jobs: int = 1  # processes for per-course work
+    no_cache: bool = False  # ignore and rebuild the build cache
+
+    @property
+    def cache_dir(self) -> Path:
+        """Return the image cache: beside the output, so it survives the output's atomic swap."""
+        return self.out.absolute().parent / CACHE_DIR
 
     @property
     def template_dir(self) -> Path:
@@ -51,7 +65,11 @@ class Result:
         return not any(issue.is_error for issue in self.issues)
 
 
-def check(options: Options) -> Result:
+def _silent(message: str) -> None:
+    """Report no progress."""
+
+
+def check(options: Options, cache: BuildCache | None = None, progress: Callable[[str], None] = _silent) -> Result:
     """Phase one: load and validate every file; write nothing."""
     site_doc = _load_optional(options.content, "site.yaml", required=True)
     if isinstance(site_doc, Issue):
@@ -65,35 +83,44 @@ def check(options: Options) -> Result:
             issues.append(document)
         elif document is not None:
             issues += validate_document(document, name.removesuffix(".yaml"))
-    courses = []
-    for path in discover_courses(options.content):
-        document = load_document(options.content, path)
-        if isinstance(document, Issue):
-            issues.append(document)
-            continue
-        problems = validate_document(document, "course")
+    paths = discover_courses(options.content)
+    progress(f"checking {len(paths)} course files")
+    courses, problems = load_courses(options.content, paths, cache, options.jobs)
+    issues += problems
+    sources, seen = {}, {}
+    sizes = site.image_sizes if site is not None else ImageSizes()
+    images_seen = ImageCache(options.cache_dir, writable=False)  # check reads what builds learnt, writes nothing
+    for document in courses:
+        found, problems = check_images(options.content, document, sizes, images_seen, seen)
+        sources.update(found)
         issues += problems
-        if not problems:
-            courses.append(document)
+    if site is not None:
+        found, problems = check_images(options.content, site_doc, sizes, images_seen, seen)  # default_image
+        sources.update(found)
+        issues += problems
     if any(isinstance(d, Issue) or (d is not None and _has_issues(d, issues)) for d in shared.values()):
         return Result(tuple(sorted(issues)))  # references cannot be resolved against broken registries
     registry, problems = load_registry(shared["categories.yaml"], shared["users.yaml"])
     resolved, more = resolve_courses(registry, courses)
     issues += problems + more
-    if issues or site is None:
+    if any(issue.is_error for issue in issues) or site is None:
         return Result(tuple(sorted(issues)))
-    return Result((), assemble_catalog(site, registry, resolved))
+    return Result(tuple(sorted(issues)), assemble_catalog(site, registry, resolved, sources))
 
 
 def _has_issues(document: Document, issues: list[Issue]) -> bool:
     return any(issue.path == document.display for issue in issues)
 
 
-def build(options: Options) -> Result:
-    """Phase one, then render everything in memory and swap it in as the new output."""
+def build(options: Options, progress: Callable[[str], None] = _silent) -> Result:
+    """Phase one, then plan every page, render what changed, and swap the result in."""
     started = time.monotonic()
     output.check_output_dir(options.out, options.content)
-    result = check(options)
+    cache = BuildCache() if options.no_cache else cache_store.load(options.out)
+    inputs = _input_signature(options)
+    if inputs == cache.inputs and cache.trusts((newest_mtime(inputs[-2]),)) and (options.out / output.MANIFEST).is_file():
+        return Result((), None, {**cache.summary, "seconds": round(time.monotonic() - started, 2), "up_to_date": True})
+    result = check(options, cache, progress)
     if not result.ok:
         raise BuildFailed(result.issues)
     catalog = result.catalog
@@ -102,35 +129,116 @@ def build(options: Options) -> Result:
     if problems:
         raise BuildFailed(tuple(problems))
     slugs = history.old_slugs(catalog, previous)
-    rendered = {course.id: _render_description(course.description) for course in catalog.courses}
+    progress(f"rendering {len(catalog.courses)} descriptions")
+    rendered = _render_descriptions(catalog, cache, options.jobs)
+    images = publish_images(catalog, ImageCache(options.cache_dir), preview=options.preview)
+    catalog = replace(catalog, site=images.site)  # a path default_image now names its published file
     env = render.make_environment(options.template_dir)
-    context = render.RenderContext(catalog, rendered, options.preview, env)
+    context = render.RenderContext(catalog, rendered, images, options.preview, env)
+    pages = _merge(render.render_site(context),
+                   render.render_redirects(context, history.redirects(catalog, slugs, preview=options.preview)))
+    output.remove_stale_staging(options.out)
+    staging = output.Staging(options.out, previous)
     try:
-        pages = render.render_site(context)
-        pages.update(render.render_redirects(context, history.redirects(catalog, slugs, preview=options.preview)))
+        progress(f"writing {len(pages)} pages")
+        counts = _write_pages(staging, pages, env, catalog, cache, options.jobs)
+        _write_site_files(staging, catalog, pages, rendered, images, options.preview)
+        manifest = output.manifest(staging, catalog, slugs, preview=options.preview)
+        if staging.same_as_previous(manifest):
+            staging.discard()
+        else:
+            staging.write(output.MANIFEST, manifest, "generator")
+            staging.commit()
+    except BaseException:
+        staging.discard()
+        raise
+    summary = _summary(catalog, staging, counts, images, time.monotonic() - started)
+    cache.inputs, cache.summary = _input_signature(options), summary
+    cache_store.save(options.out, cache)
+    return Result(result.issues, catalog, summary)
+
+
+def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], env, catalog: Catalog,
+                 cache: BuildCache, jobs: int) -> dict:
+    """Write every page: unchanged ones are linked from the last build, the rest rendered in parallel."""
+    sources = {f"public/{course_path(c.slug)}": c.source for c in catalog.courses}
+    fingerprints = render.template_fingerprints(env, {job.template for job in pages.values()})
+    digests, to_render = {}, []
+    for path, job in pages.items():
+        target = f"public/{path}"
+        staging.claim(target, sources.get(target, "catalog"))
+        digests[target] = render.job_digest(job, fingerprints[job.template])
+        if cache.pages.get(target) != digests[target] or not staging.reuse(target):
+            to_render.append(target)
+    shared = (env, {f"public/{path}": job for path, job in pages.items()}, staging.root)
+    try:
+        written = map_chunks(_render_chunk, shared, to_render, jobs)
     except render.TemplateProblem as problem:
         raise BuildFailed((problem.issue,)) from None
-    tree = output.OutputTree()
-    course_sources = {course_path(c.slug): c.source for c in catalog.courses}
-    tree.add_all("public/", pages, lambda p: course_sources.get(p, "catalog"))
-    tree.add_all("public/", discovery.render_sitemap(catalog, pages, preview=options.preview), lambda p: "generator")
-    tree.add_all("public/", render.render_headers(preview=options.preview), lambda p: "generator")
+    for target, sha in written:
+        staging.record(target, sha)
+    cache.pages = digests
+    return {"rendered": len(to_render), "reused": len(pages) - len(to_render)}
+
+
+def _render_chunk(shared: tuple, targets: list[str]) -> list[tuple[str, str]]:
+    env, jobs, root = shared
+    return [(target, output.write_file(root, target, render.render_page(env, jobs[target]))) for target in targets]
+
+
+def _write_site_files(staging: output.Staging, catalog: Catalog, pages: dict, rendered: dict, images,
+                      preview: bool) -> None:
+    """Write what is not a templated page: sitemap, robots, headers, search index, assets, images and feeds."""
+    for path, content in discovery.render_sitemap(catalog, pages, preview=preview).items():
+        staging.write(f"public/{path}", content, "generator")
+    for path, content in render.render_headers(preview=preview).items():
+        staging.write(f"public/{path}", content, "generator")
     excerpts = {course_id: r.excerpt for course_id, r in rendered.items()}
-    tree.add("public/search.json", discovery.search_index(catalog, excerpts, preview=options.preview), "courses")
-    tree.add_all("public/assets/", {p.name: p.read_bytes() for p in sorted(ASSETS.iterdir())},
-                 lambda p: f"generator/assets/{p}")
-    tree.add("public/favicon.ico", (ASSETS / "favicon.ico").read_bytes(), "generator/assets/favicon.ico")  # browsers ask
-    tree.add_all("", feeds.model_feeds(catalog, rendered), lambda p: "courses")
-    tree.add("public/feeds/open.feed.json", feeds.json_feed(catalog, listed_courses(catalog), rendered), "courses")
-    tree.add(output.MANIFEST, output.manifest(tree, catalog, slugs, preview=options.preview), "generator")
-    output.remove_stale_staging(options.out)
-    output.write_atomically(tree, options.out)
-    return Result(result.issues, catalog, _summary(catalog, tree, time.monotonic() - started))
+    staging.write("public/search.json", discovery.search_index(catalog, excerpts, preview=preview), "courses")
+    for asset in sorted(ASSETS.iterdir()):
+        staging.write(f"public/assets/{asset.name}", asset.read_bytes(), f"generator/assets/{asset.name}")
+    staging.write("public/favicon.ico", (ASSETS / "favicon.ico").read_bytes(), "generator/assets/favicon.ico")
+    for path, content in images.files.items():
+        staging.write(f"public/{path}", content, images.sources[path])
+    for path, content in feeds.model_feeds(catalog, rendered, images).items():
+        staging.write(path, content, "courses")
+    staging.write("public/feeds/open.feed.json", feeds.json_feed(catalog, listed_courses(catalog), rendered, images),
+                  "courses")
 
 
-def _render_description(markdown_text: str) -> Rendered:
-    html = render_description(markdown_text)
-    return Rendered(html, first_paragraph_text(html))
+def _merge(first: dict, second: dict) -> dict:
+    overlap = first.keys() & second.keys()
+    if overlap:
+        raise CoursegenError(f"two pages map to the same file: {sorted(overlap)[0]}")
+    return {**first, **second}
+
+
+def _render_descriptions(catalog: Catalog, cache: BuildCache, jobs: int) -> dict[int, Rendered]:
+    """Return each course's description as HTML and excerpt, rendering only new Markdown."""
+    keys = {course.id: markdown_key(course.description) for course in catalog.courses}
+    missing = sorted({key: course.description for course in catalog.courses
+                      if (key := keys[course.id]) not in cache.descriptions}.items())
+    fresh = map_chunks(_render_description_chunk, None, [text for _, text in missing], jobs)
+    known = {**cache.descriptions, **{key: value for (key, _), value in zip(missing, fresh)}}
+    cache.descriptions = {key: known[key] for key in set(keys.values())}
+    return {course_id: known[key] for course_id, key in keys.items()}
+
+
+def _render_description_chunk(_shared: None, texts: list[str]) -> list[Rendered]:
+    results = []
+    for text in texts:
+        html = render_description(text)
+        results.append(Rendered(html, first_paragraph_text(html)))
+    return results
+
+
+def _input_signature(options: Options) -> tuple:
+    """Return what decides a build's output: every input file's stat key and every option."""
+    manifest = options.out / output.MANIFEST
+    return (__version__, str(options.content.absolute()), options.base_url, options.preview,
+            str(options.template_dir.absolute()), str(options.previous),
+            tree_signature(options.content, options.template_dir, render.BUILTIN_TEMPLATES, ASSETS),
+            stat_key(manifest) if manifest.is_file() else None)
 
 
 def _load_optional(content: Path, name: str, *, required: bool = False) -> Document | Issue | None:
@@ -143,12 +251,14 @@ def _load_optional(content: Path, name: str, *, required: bool = False) -> Docum
     return load_document(content, path)
 
 
-def _summary(catalog: Catalog, tree: output.OutputTree, seconds: float) -> dict:
+def _summary(catalog: Catalog, staging: output.Staging, counts: dict, images, seconds: float) -> dict:
     privacy = Counter("deleted" if c.deleted else (c.privacy.value or "draft") for c in catalog.courses)
     return {
         "courses": dict(sorted(privacy.items())),
-        "pages": sum(1 for p in tree.files if p.endswith(".html")),
-        "feeds": sum(1 for p in tree.files if "/feeds/" in p),
-        "files": len(tree.files),
+        "pages": sum(1 for p in staging.files if p.endswith(".html")),
+        "feeds": sum(1 for p in staging.files if "/feeds/" in p),
+        "files": len(staging.files),
+        **counts,
+        "images": {"made": images.made, "reused": images.reused},
         "seconds": round(seconds, 2),
     }

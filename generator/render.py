@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import orjson
 
 from generator import meta, views
+from generator.images import ImageSet
 from generator.issues import CoursegenError, Issue
 from generator.model import Catalog, Course, CourseType
 from generator.privacy import PublicView, listed_categories, listed_courses, public_view
@@ -26,6 +29,21 @@ class TemplateProblem(CoursegenError):
         super().__init__(issue.message)
         self.issue = issue
 
+    def __reduce__(self):  # travels back from worker processes intact
+        return (TemplateProblem, (self.issue,))
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """A page planned but not yet rendered: which template, with exactly which values.
+
+    Planning is cheap and rendering is not, so a page whose job is unchanged since the last
+    build (same values, same templates) is reused instead of rendered again.
+    """
+
+    template: str
+    values: dict
+
 
 @dataclass(frozen=True, slots=True)
 class RenderContext:
@@ -33,6 +51,7 @@ class RenderContext:
 
     catalog: Catalog
     rendered: dict[int, views.Rendered]  # course id → description HTML and excerpt
+    images: ImageSet  # course id → published images
     preview: bool
     env: jinja2.Environment
 
@@ -51,20 +70,20 @@ def make_environment(user_templates: Path | None) -> jinja2.Environment:
     )
 
 
-def render_site(context: RenderContext) -> dict[str, bytes]:
-    """Return every page of the public site, keyed by path relative to public/."""
+def render_site(context: RenderContext) -> dict[str, PageJob]:
+    """Return every page of the public site as a job, keyed by path relative to public/."""
     site = context.catalog.site
     courses = listed_courses(context.catalog, preview=context.preview)
     categories = listed_categories(context.catalog, preview=context.preview)
     listed_slugs = frozenset(c.slug for c in categories)
-    pages: dict[str, bytes] = {}
+    pages: dict[str, PageJob] = {}
     for course in context.catalog.courses:
         view = public_view(course, preview=context.preview)
         if view is PublicView.FULL:
             pages[course_path(course.slug)] = _course_page(context, course, listed_slugs)
         elif view is PublicView.LOCK:
             pages[course_path(course.slug)] = _lock_page(context, course)
-    cards = [views.course_card(c, site, listed_slugs) for c in courses]
+    cards = [views.course_card(c, site, listed_slugs, context.images.of(c)) for c in courses]
     types = [t for t in CourseType if any(c.type is t for c in courses)]
 
     def filters(**current) -> dict:
@@ -100,10 +119,12 @@ class Listing:
     filters: dict
 
 
-def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset[str]) -> bytes:
+def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset[str]) -> PageJob:
     site = context.catalog.site
     rendered = context.rendered[course.id]
-    effective = meta.effective_meta(course, site, rendered.excerpt, image_bigger="")
+    images = context.images.of(course)
+    og_image, width, height = images.og_image(site.base_url)
+    effective = meta.effective_meta(course, site, rendered.excerpt, og_image)
     path = course_path(course.slug)
     draft = not course.privacy.value
     head = meta.PageHead(
@@ -111,27 +132,29 @@ def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset
         description=effective.meta_description, canonical=absolute_url(site.base_url, path),
         og_type="article", og_title=effective.og_title, og_description=effective.og_description,
         og_image=effective.og_image, og_image_alt=course.name,
-        robots=NOINDEX if context.preview or draft else "", **_image_size(effective.og_image, site))
+        robots=NOINDEX if context.preview or draft else "", **_image_size(effective.og_image, site, width, height))
     jsonld = None if draft else meta.course_jsonld(course, site, head.canonical, effective.meta_description,
                                                    effective.og_image)
-    page = views.course_page(course, site, rendered, listed_slugs, draft=draft)
+    page = views.course_page(course, site, rendered, listed_slugs, images, draft=draft)
     return _render(context, "course.html", head=head, course=page, jsonld=jsonld)
 
 
-def _lock_page(context: RenderContext, course: Course) -> bytes:
+def _lock_page(context: RenderContext, course: Course) -> PageJob:
     site = context.catalog.site
     description = meta.lock_description(course)
-    image = meta.absolute_image(site, course.og_image) or meta.default_image(site)
+    images = context.images.of(course)
+    own_image, width, height = images.og_image(site.base_url)
+    image = own_image or meta.default_image(site)
     path = course_path(course.slug)
     head = meta.PageHead(
         title=meta.page_title(course.og_title or course.meta_title or course.name, site),
         description=description, canonical=absolute_url(site.base_url, path), og_type="website",
         og_title=course.og_title or course.meta_title or course.name, og_description=description,
-        og_image=image, og_image_alt=course.name, robots=NOINDEX, **_image_size(image, site))
-    return _render(context, "lock.html", head=head, course=views.lock_page(course, description))
+        og_image=image, og_image_alt=course.name, robots=NOINDEX, **_image_size(image, site, width, height))
+    return _render(context, "lock.html", head=head, course=views.lock_page(course, site, description, images))
 
 
-def _listing(context: RenderContext, listing: Listing, cards: list[dict]) -> dict[str, bytes]:
+def _listing(context: RenderContext, listing: Listing, cards: list[dict]) -> dict[str, PageJob]:
     site = context.catalog.site
     size = site.page_size
     count = max(1, math.ceil(len(cards) / size))
@@ -151,8 +174,14 @@ def _listing(context: RenderContext, listing: Listing, cards: list[dict]) -> dic
             jsonld = meta.item_list_jsonld([site.base_url + card["url"].removeprefix(site.base_path)
                                             for card in shown], first_position=(number - 1) * size + 1)
         pages[path] = _render(context, listing.template, head=head, heading=listing.heading, intro=listing.intro,
-                              courses=shown, pagination=pagination, filters=listing.filters, jsonld=jsonld)
+                              courses=_above_the_fold(shown), pagination=pagination, filters=listing.filters,
+                              jsonld=jsonld)
     return pages
+
+
+def _above_the_fold(cards: list[dict], eager: int = 3) -> list[dict]:
+    """Mark the first cards of a page to load their images at once; the rest load lazily."""
+    return [{**card, "eager": index < eager} for index, card in enumerate(cards)]
 
 
 def _head(context: RenderContext, title: str, description: str, path: str, *, og_type: str = "website",
@@ -166,18 +195,67 @@ def _head(context: RenderContext, title: str, description: str, path: str, *, og
         robots=NOINDEX if context.preview else robots, **_image_size(image, site))
 
 
-def _image_size(image: str, site) -> dict:
+def _image_size(image: str, site, width: int | None = None, height: int | None = None) -> dict:
+    if width and height:
+        return {"image_width": width, "image_height": height}
     if image == site.base_url + meta.DEFAULT_IMAGE_PATH:
         width, height = meta.DEFAULT_IMAGE_SIZE
         return {"image_width": width, "image_height": height}
     return {}
 
 
-def _render(context: RenderContext, name: str, **values) -> bytes:
-    site = views.site_view(context.catalog.site, preview=context.preview)
+def _render(context: RenderContext, name: str, **values) -> PageJob:
+    """Return the page as a job: its template and every value the template will see."""
     values.setdefault("jsonld", None)
+    values["site"] = views.site_view(context.catalog.site, preview=context.preview)
+    return PageJob(name, values)
+
+
+def template_fingerprints(env: jinja2.Environment, names: set[str]) -> dict[str, str]:
+    """Return, per template, a hash of its source and of every template it extends or includes."""
+    from jinja2 import meta as jinja_meta
+
+    sources: dict[str, str] = {}
+
+    def closure(name: str, seen: set[str]) -> set[str]:
+        if name in seen:
+            return seen
+        seen.add(name)
+        try:
+            source, _, _ = env.loader.get_source(env, name)
+        except jinja2.TemplateNotFound:
+            return seen
+        sources[name] = source
+        try:
+            referenced = jinja_meta.find_referenced_templates(env.parse(source))
+        except jinja2.TemplateSyntaxError:
+            return seen  # rendering will report it with its line
+        for child in referenced:
+            if child:
+                closure(child, seen)
+        return seen
+
+    fingerprints = {}
+    for name in sorted(names):
+        used = closure(name, set())
+        digest = hashlib.blake2b(digest_size=16)
+        for dependency in sorted(used):
+            digest.update(dependency.encode() + b"\0" + sources.get(dependency, "").encode() + b"\0")
+        fingerprints[name] = digest.hexdigest()
+    return fingerprints
+
+
+def job_digest(job: PageJob, fingerprint: str) -> str:
+    """Return a digest of everything that decides a page's bytes: its templates and its values."""
+    values = orjson.dumps(job.values, option=orjson.OPT_NON_STR_KEYS)
+    return hashlib.blake2b(fingerprint.encode() + values, digest_size=16).hexdigest()
+
+
+def render_page(env: jinja2.Environment, job: PageJob) -> bytes:
+    """Render one planned page; a template mistake becomes a TemplateProblem naming file and line."""
+    name = job.template
     try:
-        return context.env.get_template(name).render(site=site, **values).encode("utf-8")
+        return env.get_template(name).render(job.values).encode("utf-8")
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(Issue(exc.filename or name, exc.lineno or 0, 0, "", f"template syntax error: {exc.message}"))
     except jinja2.TemplateError as exc:
@@ -197,7 +275,7 @@ def _template_frame(exc: BaseException, name: str) -> tuple[str, int]:
     return found
 
 
-def render_redirects(context: RenderContext, moved: dict[str, str]) -> dict[str, bytes]:
+def render_redirects(context: RenderContext, moved: dict[str, str]) -> dict[str, PageJob]:
     """Return a redirect page at each old course URL, pointing at the course's current page."""
     site = context.catalog.site
     pages = {}
@@ -214,4 +292,3 @@ def render_headers(*, preview: bool) -> dict[str, bytes]:
     if not preview:
         return {}
     return {"_headers": f"/*\n  X-Robots-Tag: {NOINDEX}\n".encode("utf-8")}
-

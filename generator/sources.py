@@ -14,8 +14,8 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a course file is text; anything bigger is a mistake or an attack
 
 
-class ContentLoader(_BaseLoader):
-    """Safe YAML loader that keeps dates as strings and refuses duplicate keys and aliases."""
+class PlainLoader(_BaseLoader):
+    """Safe YAML loader that keeps dates as strings and refuses duplicate keys."""
 
     # Dates stay strings: the schema checks created_at as RFC 3339, which YAML's own
     # timestamp type would silently accept without a timezone.
@@ -23,14 +23,6 @@ class ContentLoader(_BaseLoader):
         first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
         for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
     }
-
-    def construct_object(self, node, deep=False):
-        # A node seen twice is an alias (*name). Refusing aliases outright stops
-        # "billion laughs" expansion bombs and keeps every value at one place in the file.
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise yaml.constructor.ConstructorError(
-                None, None, "aliases (*name) are not allowed in content files", node.start_mark)
-        return super().construct_object(node, deep)
 
     def construct_mapping(self, node, deep=False):
         seen = {}
@@ -42,6 +34,23 @@ class ContentLoader(_BaseLoader):
                     f"duplicate key '{key}' (first on line {seen[key] + 1})", key_node.start_mark)
             seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep)
+
+
+class ContentLoader(PlainLoader):
+    """PlainLoader that also refuses aliases: used whenever a file could define an anchor."""
+
+    def construct_object(self, node, deep=False):
+        # A node seen twice is an alias (*name). Refusing aliases outright stops
+        # "billion laughs" expansion bombs and keeps every value at one place in the file.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "aliases (*name) are not allowed in content files", node.start_mark)
+        return super().construct_object(node, deep)
+
+
+def loader_for(text: str) -> type:
+    """Return the loader for a file: an alias needs an anchor (&name), so without "&" none can occur."""
+    return ContentLoader if "&" in text else PlainLoader
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +92,7 @@ def load_document(content_dir: Path, path: Path) -> Document | Issue:
         return Issue(display, line, 0, "",
                      f"file is not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded; save it as UTF-8")
     try:
-        data = yaml.load(text, Loader=ContentLoader)
+        data = yaml.load(text, Loader=loader_for(text))
     except yaml.MarkedYAMLError as exc:
         return _yaml_issue(display, exc)
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.config import SiteConfig
+from generator.images import CourseImages
 from generator.model import Category, Course, CourseType
 from generator.urls import category_path, course_path, link, type_path
 
@@ -41,9 +42,32 @@ def creator_view(course: Course) -> dict:
     return {"name": user.real_name or user.username, "username": user.username}
 
 
-def course_card(course: Course, site: SiteConfig, listed_slugs: frozenset[str]) -> dict:
+# What the browser needs to choose a file before layout: the width each image is shown at.
+CARD_SIZES = "(min-width: 72rem) 17rem, (min-width: 36rem) 50vw, 100vw"
+PAGE_SIZES = "(min-width: 24rem) 20rem, 100vw"
+LOCK_SIZES = "10rem"
+
+
+def picture_view(images: CourseImages, site: SiteConfig, sizes: str) -> dict | None:
+    """Return a course's squares as a responsive picture (WebP and JPEG srcsets), or None without an image."""
+    if not images.squares:
+        return None
+    by_width = {jpeg.width: (jpeg, webp) for _, jpeg, webp in reversed(images.squares)}  # smallest first
+    shown = {name: jpeg for name, jpeg, _ in images.squares}.get("medium", images.squares[-1][1])
+    return {
+        "src": site.base_path + shown.path,
+        "srcset": ", ".join(f"{site.base_path}{jpeg.path} {w}w" for w, (jpeg, _) in by_width.items()),
+        "webp_srcset": ", ".join(f"{site.base_path}{webp.path} {w}w" for w, (_, webp) in by_width.items()),
+        "sizes": sizes,
+        "width": shown.width,
+        "height": shown.height,
+    }
+
+
+def course_card(course: Course, site: SiteConfig, listed_slugs: frozenset[str], images: CourseImages) -> dict:
     """Return a listed course as a card in the catalog and on category pages."""
     return {
+        "image": picture_view(images, site, CARD_SIZES),
         "name": course.name,
         "url": link(site.base_path, course_path(course.slug)),
         "type": course.type.label,
@@ -55,10 +79,11 @@ def course_card(course: Course, site: SiteConfig, listed_slugs: frozenset[str]) 
 
 
 def course_page(course: Course, site: SiteConfig, rendered: Rendered, listed_slugs: frozenset[str],
-                *, draft: bool) -> dict:
+                images: CourseImages, *, draft: bool) -> dict:
     """Return an open (or, in previews, draft) course's full page."""
     return {
-        **course_card(course, site, listed_slugs),
+        **course_card(course, site, listed_slugs, images),
+        "image": picture_view(images, site, PAGE_SIZES),
         "type_explanation": course.type.explanation,
         "creator": creator_view(course),
         "description_html": rendered.description_html,
@@ -68,10 +93,11 @@ def course_page(course: Course, site: SiteConfig, rendered: Rendered, listed_slu
     }
 
 
-def lock_page(course: Course, description: str) -> dict:
-    """Return a private course's lock screen: the Course Minimal subset and nothing else."""
+def lock_page(course: Course, site: SiteConfig, description: str, images: CourseImages) -> dict:
+    """Return a private course's lock screen: the Course Minimal subset (its image included) and nothing else."""
     return {
         "name": course.name,
+        "image": picture_view(images, site, LOCK_SIZES),
         "type": course.type.label,
         "creator": creator_view(course),
         "categories": [c.name for c in course.categories],  # text only: no link to a page that may not exist

@@ -58,7 +58,7 @@ def test_all_errors_of_a_run_are_reported_together(project, capsys):
     err = capsys.readouterr().err
     for name in ("bad-slug.yaml", "unknown-creator.yaml", "yaml-syntax.yaml"):
         assert f"courses/{name}:" in err
-    assert "3 error(s)" in err
+    assert "3 errors in 3 files" in err
 
 
 def test_valid_catalog_checks_clean(project, capsys):

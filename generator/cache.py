@@ -1,0 +1,104 @@
+"""The build cache: what the last build parsed and rendered, so a rebuild redoes only what changed.
+
+It lives in `.coursegen-cache/` beside the output folder. Everything in it is keyed by content
+(file bytes, Markdown text, page values and templates), and the whole cache is dropped when the
+generator's version changes, so a rebuild's output is always byte-identical to a cold build's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import __version__
+
+_FORMAT = 1
+RACY_WINDOW_NS = 3_000_000_000
+_STAMP = (_FORMAT, __version__, sys.version_info[:2])
+
+
+@dataclass
+class BuildCache:
+    """Everything a rebuild may reuse; empty on a first build."""
+
+    inputs: tuple = ()  # the signature of every input at the last successful build
+    summary: dict = field(default_factory=dict)  # the last build's summary, for "up to date"
+    documents: dict[str, tuple[tuple, object]] = field(default_factory=dict)  # path -> (stat key, data)
+    descriptions: dict[bytes, object] = field(default_factory=dict)  # Markdown digest -> Rendered
+    pages: dict[str, str] = field(default_factory=dict)  # output path -> job digest
+    saved_ns: int = 0  # when the cache was written, for the racy-file rule below
+
+    def trusts(self, key: tuple | None) -> bool:
+        """Return True when a stat key can vouch for a file's content.
+
+        A file modified within a few seconds of the last build may have changed again within
+        the file system's timestamp granularity without its size changing (git's "racy" files):
+        such a file is always read again.
+        """
+        return key is not None and key[0] < self.saved_ns - RACY_WINDOW_NS
+
+
+def cache_file(out: Path) -> Path:
+    """Return where the cache of the output folder `out` lives."""
+    out = out.absolute()
+    name = hashlib.blake2b(str(out).encode(), digest_size=8).hexdigest()
+    return out.parent / ".coursegen-cache" / f"{out.name}-{name}.pickle"
+
+
+def load(out: Path) -> BuildCache:
+    """Return the cache for `out`, or an empty one when there is none or it is from another version."""
+    try:
+        with open(cache_file(out), "rb") as handle:
+            stamp, cache = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        return BuildCache()
+    return cache if stamp == _STAMP and isinstance(cache, BuildCache) else BuildCache()
+
+
+def save(out: Path, cache: BuildCache) -> None:
+    """Write the cache atomically (a half-written cache would be read as empty, never as wrong)."""
+    path = cache_file(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    cache.saved_ns = time.time_ns()
+    with open(temporary, "wb") as handle:
+        pickle.dump((_STAMP, cache), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
+
+
+def stat_key(path: Path) -> tuple:
+    """Return what tells a changed file from an unchanged one without reading it."""
+    status = path.stat()
+    return (status.st_mtime_ns, status.st_size, status.st_ino)
+
+
+def newest_mtime(signature: tuple) -> int:
+    """Return the newest modification time in a tree signature (0 when empty)."""
+    return max((key[0] for _, key in signature if key), default=0)
+
+
+def tree_signature(*folders: Path) -> tuple:
+    """Return the names and stat keys of every file under the folders, in a stable order."""
+    entries = []
+    for folder in folders:
+        if not folder.is_dir():
+            entries.append((str(folder), None))
+            continue
+        for root, directories, files in os.walk(folder):
+            directories.sort()
+            for name in sorted(files):
+                path = Path(root) / name
+                try:
+                    entries.append((str(path), stat_key(path)))
+                except OSError:
+                    entries.append((str(path), None))
+    return tuple(entries)
+
+
+def markdown_key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()

@@ -1,0 +1,58 @@
+"""Phase one's file work: parse and validate course files in parallel, reusing the build cache."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.cache import BuildCache, stat_key
+from generator.issues import Issue
+from generator.parallel import map_chunks
+from generator.sources import Document, display_path, load_document
+from generator.validate import validate_document
+
+
+def load_courses(content: Path, paths: list[Path], cache: BuildCache | None, jobs: int) -> tuple[list[Document], list[Issue]]:
+    """Return the schema-valid course documents and the issues of the others.
+
+    A file whose stat key (mtime, size, inode) matches the cache is not read again: its parsed,
+    validated data comes from the cache. Only valid documents are cached, so every error is
+    found again on every run.
+    """
+    documents: list[Document | None] = [None] * len(paths)
+    pending: list[int] = []
+    keys: list[tuple | None] = []
+    for index, path in enumerate(paths):
+        try:
+            key = stat_key(path)
+        except OSError:
+            key = None
+        keys.append(key)
+        cached = cache.documents.get(str(path)) if cache is not None else None
+        if cached is not None and cached[0] == key and cache.trusts(key):
+            documents[index] = Document(path, display_path(content, path), path.relative_to(content).as_posix(),
+                                        cached[1])
+        else:
+            pending.append(index)
+    issues: list[Issue] = []
+    parsed = map_chunks(_parse_chunk, content, [paths[i] for i in pending], jobs)
+    for index, (document, problems) in zip(pending, parsed):
+        issues.extend(problems)
+        if document is not None:
+            documents[index] = document
+    if cache is not None:
+        cache.documents = {str(d.path): (keys[i], d.data) for i, d in enumerate(documents)
+                           if d is not None and keys[i] is not None}
+    return [d for d in documents if d is not None], issues
+
+
+def _parse_chunk(content: Path, paths: Sequence[Path]) -> list[tuple[Document | None, list[Issue]]]:
+    results = []
+    for path in paths:
+        loaded = load_document(content, path)
+        if isinstance(loaded, Issue):
+            results.append((None, [loaded]))
+            continue
+        problems = validate_document(loaded, "course")
+        results.append((None if problems else loaded, problems))
+    return results

@@ -1,0 +1,49 @@
+"""Spread independent work over forked processes; results come back in input order."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+# Below this many items, starting processes costs more than it saves.
+MIN_ITEMS_FOR_PROCESSES = 64
+
+# What forked workers inherit from the parent. It is set just before the pool starts and cleared
+# after, so that large shared data (the catalog, the page plan) is never pickled to workers.
+_inherited: object = None
+
+
+def default_jobs() -> int:
+    """Return the number of processes to use by default: the cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def map_chunks(work: Callable[[object, Sequence], list], shared: object, items: Sequence, jobs: int) -> list:
+    """Return work(shared, chunk) over contiguous chunks of items, concatenated in item order.
+
+    `work` must be a module-level function; `shared` reaches workers by fork, not by pickling.
+    """
+    if jobs <= 1 or len(items) < MIN_ITEMS_FOR_PROCESSES or "fork" not in multiprocessing.get_all_start_methods():
+        return work(shared, items)
+    global _inherited
+    size = -(-len(items) // (jobs * 4))  # a few chunks per process balances uneven work
+    chunks = [(work, items[start:start + size]) for start in range(0, len(items), size)]
+    _inherited = shared
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = []
+            for part in pool.map(_run_chunk, chunks):
+                results.extend(part)
+            return results
+    finally:
+        _inherited = None
+
+
+def _run_chunk(task: tuple) -> list:
+    work, chunk = task
+    return work(_inherited, chunk)
