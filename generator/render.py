@@ -67,6 +67,7 @@ def make_environment(user_templates: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # a build never sees a template change mid-run: skip a stat per {% include %}
     )
 
 
