@@ -85,9 +85,9 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """A headless Chromium driven by Playwright, for the whole session."""
+    """A headless Chromium driven by Playwright, closed when its module's tests end (it uses CPU)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
