@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 # Below this many items, starting processes costs more than it saves.
 MIN_ITEMS_FOR_PROCESSES = 64
@@ -35,13 +39,29 @@ def map_chunks(work: Callable[[object, Sequence], list], shared: object, items: 
     chunks = [(work, items[start:start + size]) for start in range(0, len(items), size)]
     _inherited = shared
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             results = []
             for part in pool.map(_run_chunk, chunks):
                 results.extend(part)
             return results
     finally:
         _inherited = None
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker exit when the build that started it dies, even by SIGKILL.
+
+    A worker blocks waiting for work; without this, killing a build would leave its workers
+    waiting forever.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the pool's own checks are all there is
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _run_chunk(task: tuple) -> list:

@@ -187,8 +187,28 @@ def test_killed_build_leaves_previous_output_byte_identical(project, delay):
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
+    assert not builds_still_running(project), "a killed build left worker processes behind"
     after = snapshot(project.out)
     assert after == before or after == snapshot_of_new_build(project, after)
+
+
+def builds_still_running(project) -> list[int]:
+    """Return the processes still building this project, after waiting a moment for them to exit."""
+    marker = str(project.content).encode()
+    for _ in range(50):
+        alive = []
+        for entry in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    command = handle.read()
+            except (OSError, ValueError):
+                continue
+            if marker in command and b"generator" in command:
+                alive.append(int(entry))
+        if not alive:
+            return []
+        time.sleep(0.1)
+    return alive
 
 
 def snapshot_of_new_build(project, after: dict) -> dict:
@@ -203,7 +223,9 @@ def test_interrupted_build_exits_130_and_keeps_output(project):
     before = snapshot(project.out)
     many_courses(project, 1500)
     process = start_build(project)
-    time.sleep(0.8)
+    deadline = time.monotonic() + 30
+    while not list(project.root.glob(".output.building-*")) and time.monotonic() < deadline:
+        time.sleep(0.01)  # interrupt once the build is writing, however slow the machine is
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130  # 1,500 courses take seconds: the signal lands mid-build
