@@ -50,7 +50,7 @@ def map_chunks(work: Callable[[object, Sequence], list], shared: object, items: 
 
 
 def _die_with_parent(parent: int) -> None:
-    """Make this worker exit when the build that started it dies, even by SIGKILL.
+    """Make this worker exit when the build that started it dies, even by SIGKILL, and leave Ctrl-C to it.
 
     A worker blocks waiting for work; without this, killing a build would leave its workers
     waiting forever.
@@ -62,6 +62,7 @@ def _die_with_parent(parent: int) -> None:
         pass
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent handles it
 
 
 def _run_chunk(task: tuple) -> list:
