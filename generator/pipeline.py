@@ -153,7 +153,7 @@ def build(options: Options, progress: Callable[[str], None] = _silent) -> Result
         staging.discard()
         raise
     summary = _summary(catalog, staging, counts, images, time.monotonic() - started)
-    cache.inputs, cache.summary = _input_signature(options), summary
+    cache.inputs, cache.summary = _input_signature(options, tree=inputs[-2]), summary
     cache_store.save(options.out, cache)
     return Result(result.issues, catalog, summary)
 
@@ -232,12 +232,17 @@ def _render_description_chunk(_shared: None, texts: list[str]) -> list[Rendered]
     return results
 
 
-def _input_signature(options: Options) -> tuple:
-    """Return what decides a build's output: every input file's stat key and every option."""
+def _input_signature(options: Options, tree: tuple | None = None) -> tuple:
+    """Return what decides a build's output: every input file's stat key and every option.
+
+    `tree` reuses the input files' part from the start of this build: the inputs of a build are
+    what it read, and only the manifest it wrote has changed since.
+    """
     manifest = options.out / output.MANIFEST
+    if tree is None:
+        tree = tree_signature(options.content, options.template_dir, render.BUILTIN_TEMPLATES, ASSETS)
     return (__version__, str(options.content.absolute()), options.base_url, options.preview,
-            str(options.template_dir.absolute()), str(options.previous),
-            tree_signature(options.content, options.template_dir, render.BUILTIN_TEMPLATES, ASSETS),
+            str(options.template_dir.absolute()), str(options.previous), tree,
             stat_key(manifest) if manifest.is_file() else None)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 import orjson
+from markupsafe import Markup
 
 from generator import meta, views
 from generator.images import ImageSet
@@ -60,7 +61,7 @@ def make_environment(user_templates: Path | None) -> jinja2.Environment:
     """Return a Jinja2 environment in which a user's template overrides the built-in of that name."""
     loaders = [jinja2.FileSystemLoader(str(user_templates))] if user_templates and user_templates.is_dir() else []
     loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,  # every template, whatever its extension: all of them produce HTML
         undefined=jinja2.StrictUndefined,
@@ -69,6 +70,28 @@ def make_environment(user_templates: Path | None) -> jinja2.Environment:
         lstrip_blocks=True,
         auto_reload=False,  # a build never sees a template change mid-run: skip a stat per {% include %}
     )
+    env.globals["card"] = _card_renderer(env)
+    return env
+
+
+def _card_renderer(env: jinja2.Environment):
+    """Return `card(course)` for templates: _card.html rendered once per distinct card.
+
+    A listed course appears on the catalog, its type and each of its categories; its card is
+    the same every time, so it is rendered once (per process) and reused.
+    """
+    rendered: dict[bytes, Markup] = {}
+
+    @jinja2.pass_context
+    def card(context, course: dict) -> Markup:
+        key = orjson.dumps(course, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+        html = rendered.get(key)
+        if html is None:
+            html = Markup(env.get_template("_card.html").render({**context.get_all(), "course": course}))
+            rendered[key] = html
+        return html
+
+    return card
 
 
 def render_site(context: RenderContext) -> dict[str, PageJob]:
@@ -234,6 +257,8 @@ def template_fingerprints(env: jinja2.Environment, names: set[str]) -> dict[str,
         for child in referenced:
             if child:
                 closure(child, seen)
+        if "card(" in source:  # the card() global renders _card.html: a dependency Jinja cannot see
+            closure("_card.html", seen)
         return seen
 
     fingerprints = {}

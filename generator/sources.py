@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,14 +105,22 @@ def load_document(content_dir: Path, path: Path) -> Document | Issue:
 
 def _check_file(content_dir: Path, path: Path) -> str:
     try:
-        real = path.resolve(strict=True)
-    except (OSError, RuntimeError):
+        status = os.lstat(path)
+    except OSError:
         return "cannot be read: broken link or missing file"
-    if not real.is_relative_to(content_dir.resolve()):
-        return "is a link to a file outside the content directory; content files must live inside it"
-    if not real.is_file():
+    linked = stat.S_ISLNK(status.st_mode) or any(
+        (content_dir / folder).is_symlink() for folder in path.relative_to(content_dir).parents if str(folder) != ".")
+    if linked:  # only links can lead outside; resolving every plain file would cost a system call per folder
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "cannot be read: broken link or missing file"
+        if not real.is_relative_to(content_dir.resolve()):
+            return "is a link to a file outside the content directory; content files must live inside it"
+        status = real.stat()
+    if not stat.S_ISREG(status.st_mode):
         return "is not a regular file"
-    if real.stat().st_size > MAX_FILE_BYTES:
+    if status.st_size > MAX_FILE_BYTES:
         return f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; a content file should be far smaller"
     return ""
 
