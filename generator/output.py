@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import hashlib
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path, PurePosixPath
 
@@ -19,20 +18,32 @@ from generator.model import Catalog
 MANIFEST = "restricted/manifest.json"
 
 
-BACKGROUND_DELETE_FILES = 2000  # replacing a bigger tree hands the old one to a background process
+def write_file(root: Path | str, path: str, content: bytes, present: str | None = None) -> str:
+    """Write one output file under root unless `present` says it already holds these bytes; return the sha256.
 
-
-def write_file(root: Path, path: str, content: bytes) -> str:
-    """Write one output file under root and return its sha256 (used by the parent and by workers)."""
+    A file is always replaced (written beside, then renamed), never rewritten in place: the same
+    inode may also be a file of the live output, through a hard link.
+    """
+    sha = hashlib.sha256(content).hexdigest()
+    if sha == present:
+        return sha
     target = os.path.join(root, path)
     os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(target, "wb") as handle:
+    temporary = target + ".coursegen-tmp"
+    with open(temporary, "wb") as handle:
         handle.write(content)
-    return hashlib.sha256(content).hexdigest()
+    os.replace(temporary, target)
+    return sha
 
 
 class Staging:
-    """A fresh folder beside `out` that becomes the new output in one exchange, or is discarded.
+    """The next output, prepared beside `out` and put in its place with one atomic exchange.
+
+    Output is double-buffered: the build before last stays beside `out` as a spare copy
+    (`.output.spare`), and the next build updates that copy (writing only the files whose bytes
+    differ) before exchanging it with the live output, which becomes the new spare. A rebuild so
+    costs what changed, the live output is never touched before the exchange, and a failed
+    build leaves it as it was. The price is a second copy of the output on disk.
 
     Every output file passes through here: paths are checked, two outputs mapping to one path
     are refused, and each file's sha256 and source are recorded for the manifest.
@@ -41,10 +52,22 @@ class Staging:
     def __init__(self, out: Path, previous: dict | None):
         self.out = out.absolute()
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.root = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent))
-        self.root.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
-        self.previous = (previous or {}).get("files", {})
+        self._lock = _lock(self.out)
+        remove_stale_staging(self.out)
+        self.previous = (previous or {}).get("files", {})  # the live output's files
+        self.spare = self.out.parent / f".{self.out.name}.spare"
+        self.root, self.present = self._adopt_spare()  # present: path -> sha256 of what root holds
         self.files: dict[str, tuple[str, str]] = {}  # path -> (sha256, source)
+
+    def _adopt_spare(self) -> tuple[Path, dict[str, str]]:
+        described = read_manifest(self.spare / MANIFEST)
+        if described is None or not isinstance(described.get("files"), dict):
+            shutil.rmtree(self.spare, ignore_errors=True)  # unknown content: start from nothing
+            root = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent))
+            root.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
+            return root, {}
+        (self.spare / MANIFEST).unlink()  # from here on it is being changed: if we die, it is unknown
+        return self.spare, {path: entry.get("sha256") for path, entry in described["files"].items()}
 
     def claim(self, path: str, source: str) -> None:
         """Reserve a path for one output; a second claim on it is an error, never an overwrite."""
@@ -55,29 +78,55 @@ class Staging:
 
     def write(self, path: str, content: bytes, source: str) -> None:
         self.claim(path, source)
-        self.files[path] = (write_file(self.root, path, content), source)
+        self.files[path] = (write_file(self.root, path, content, self.present.get(path)), source)
 
     def record(self, path: str, sha: str) -> None:
         """Record a file a worker wrote under root for a claimed path."""
         self.files[path] = (sha, self.files[path][1])
 
     def reuse(self, path: str) -> bool:
-        """Link the previous build's file into the new tree if it is known and still there."""
+        """Take the live output's file for a page whose job has not changed, if it is known and there."""
         sha = self.previous.get(path, {}).get("sha256")
-        old = self.out / path
-        if not sha or not old.is_file():
+        if not sha:
             return False
-        target = self.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(old, target)  # no bytes written: unchanged pages cost one directory entry
-        except OSError:
-            shutil.copy2(old, target)
+        if self.present.get(path) != sha:
+            live = self.out / path
+            if not live.is_file():
+                return False
+            target = self.root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = Path(f"{target}.coursegen-tmp")
+            try:
+                os.link(live, temporary)  # no bytes copied; safe because files are only ever replaced
+            except OSError:
+                shutil.copyfile(live, temporary)
+            os.replace(temporary, target)
         self.record(path, sha)
         return True
 
-    def same_as_previous(self, manifest_bytes: bytes) -> bool:
-        """Return True when every file, hash and the manifest equal the previous build's."""
+    def finish(self, manifest_bytes: bytes) -> bool:
+        """Complete the tree with its manifest and swap it in; return False when nothing changed."""
+        unchanged = self._same_as_live(manifest_bytes)
+        for path in sorted(self.present.keys() - self.files.keys() - {MANIFEST}):  # left from older builds
+            _remove_file(self.root, path)
+        self.write(MANIFEST, manifest_bytes, "generator")
+        if unchanged:
+            self._keep_as_spare(self.root)  # an exact copy of the live output: the next spare
+        elif not self.out.exists():
+            os.replace(self.root, self.out)
+        else:
+            _swap(self.root, self.out)
+            self._keep_as_spare(self.root)  # it now holds the previous output
+        self._lock.close()
+        return not unchanged
+
+    def discard(self) -> None:
+        """Drop a build that failed; a half-updated spare is left unmarked, so it is rebuilt next time."""
+        if self.root != self.spare:
+            shutil.rmtree(self.root, ignore_errors=True)
+        self._lock.close()
+
+    def _same_as_live(self, manifest_bytes: bytes) -> bool:
         current = {path: sha for path, (sha, _) in self.files.items() if path != MANIFEST}
         before = {path: entry.get("sha256") for path, entry in self.previous.items()}
         try:
@@ -85,27 +134,30 @@ class Staging:
         except OSError:
             return False
 
-    def commit(self) -> None:
-        """Make the staged tree the output; the old tree is removed (in the background when large)."""
-        _swap(self.root, self.out)
-        if self.root.exists():  # it now holds the previous output
-            retired = self.root.with_name(self.root.name.replace(".building-", ".old-"))
-            os.replace(self.root, retired)
-            _remove(retired, background=len(self.previous) > BACKGROUND_DELETE_FILES)
-
-    def discard(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+    def _keep_as_spare(self, tree: Path) -> None:
+        if tree != self.spare:
+            shutil.rmtree(self.spare, ignore_errors=True)
+            os.replace(tree, self.spare)
 
 
-def _remove(tree: Path, *, background: bool) -> None:
-    if not background:
-        shutil.rmtree(tree, ignore_errors=True)
-        return
-    # Unlinking tens of thousands of files takes seconds and nobody waits for it: a detached
-    # process does it. If it dies, the next build removes the leftover (remove_stale_staging).
-    subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", str(tree)],
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                     start_new_session=True)
+def _remove_file(root: Path, path: str) -> None:
+    target = root / path
+    try:
+        target.unlink()
+        os.removedirs(target.parent)  # the folders it leaves empty, up to the first that is not
+    except OSError:
+        pass
+
+
+def _lock(out: Path):
+    """Hold an exclusive lock on `out` for one build; a second build at once is refused."""
+    handle = open(out.parent / f".{out.name}.lock", "a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise CoursegenError(f"another build is writing {out}; wait for it to finish") from None
+    return handle
 
 
 def _check_path(path: str) -> None:
@@ -153,22 +205,20 @@ def check_output_dir(out: Path, content: Path) -> None:
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Put the staged tree at `out`; at every instant `out` is either the old tree or the new one."""
-    if not out.exists():
-        os.replace(staging, out)
-        return
+    """Exchange two trees: afterwards `out` holds the staged tree and `staging` the previous output.
+
+    With renameat2(RENAME_EXCHANGE) `out` is at every instant either the old tree or the new one.
+    """
     if _exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)  # it now holds the previous output
         return
-    # Without an atomic exchange, move the old tree aside first and remove it last.
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    os.replace(out, retired / "tree")
+    aside = staging.with_name(staging.name + ".previous")  # without an atomic exchange: three renames
+    os.replace(out, aside)
     try:
         os.replace(staging, out)
     except BaseException:
-        os.replace(retired / "tree", out)
+        os.replace(aside, out)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    os.replace(aside, staging)
 
 
 def _exchange(first: Path, second: Path) -> bool:

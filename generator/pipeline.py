@@ -137,18 +137,12 @@ def build(options: Options, progress: Callable[[str], None] = _silent) -> Result
     context = render.RenderContext(catalog, rendered, images, options.preview, env)
     pages = _merge(render.render_site(context),
                    render.render_redirects(context, history.redirects(catalog, slugs, preview=options.preview)))
-    output.remove_stale_staging(options.out)
     staging = output.Staging(options.out, previous)
     try:
         progress(f"writing {len(pages)} pages")
         counts = _write_pages(staging, pages, env, catalog, cache, options.jobs)
         _write_site_files(staging, catalog, pages, rendered, images, options.preview)
-        manifest = output.manifest(staging, catalog, slugs, preview=options.preview)
-        if staging.same_as_previous(manifest):
-            staging.discard()
-        else:
-            staging.write(output.MANIFEST, manifest, "generator")
-            staging.commit()
+        staging.finish(output.manifest(staging, catalog, slugs, preview=options.preview))
     except BaseException:
         staging.discard()
         raise
@@ -170,7 +164,7 @@ def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], env,
         digests[target] = render.job_digest(job, fingerprints[job.template])
         if cache.pages.get(target) != digests[target] or not staging.reuse(target):
             to_render.append(target)
-    shared = (env, {f"public/{path}": job for path, job in pages.items()}, staging.root)
+    shared = (env, {f"public/{path}": job for path, job in pages.items()}, staging.root, staging.present)
     try:
         written = map_chunks(_render_chunk, shared, to_render, jobs)
     except render.TemplateProblem as problem:
@@ -182,8 +176,9 @@ def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], env,
 
 
 def _render_chunk(shared: tuple, targets: list[str]) -> list[tuple[str, str]]:
-    env, jobs, root = shared
-    return [(target, output.write_file(root, target, render.render_page(env, jobs[target]))) for target in targets]
+    env, jobs, root, present = shared
+    return [(target, output.write_file(root, target, render.render_page(env, jobs[target]), present.get(target)))
+            for target in targets]
 
 
 def _write_site_files(staging: output.Staging, catalog: Catalog, pages: dict, rendered: dict, images,

@@ -45,7 +45,7 @@ def test_failed_build_leaves_previous_output_untouched(project, capsys):
     assert "unknown username 'nobody'" in capsys.readouterr().err
     after = {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()}
     assert after == before
-    assert not [p.name for p in project.root.iterdir() if p.name.startswith(".output.")]  # no staging left  # no staging left behind
+    assert not [p.name for p in project.root.iterdir() if p.name.startswith((".output.building-", ".output.old-"))]  # no staging left  # no staging left behind
 
 
 def test_rebuild_replaces_output_and_drops_removed_pages(project):

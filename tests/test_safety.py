@@ -231,7 +231,7 @@ def test_interrupted_build_exits_130_and_keeps_output(project):
     assert process.returncode == 130  # 1,500 courses take seconds: the signal lands mid-build
     assert b"Traceback" not in err
     assert snapshot(project.out) == before
-    assert not [p.name for p in project.root.iterdir() if p.name.startswith(".output.")]  # no staging left
+    assert not [p.name for p in project.root.iterdir() if p.name.startswith((".output.building-", ".output.old-"))]  # no staging left
 
 
 def test_next_build_cleans_what_a_killed_build_left(project):
