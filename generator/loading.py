@@ -8,7 +8,7 @@ from pathlib import Path
 from generator.cache import BuildCache, stat_key
 from generator.issues import Issue
 from generator.parallel import map_chunks
-from generator.sources import Document, display_path, load_document
+from generator.sources import Document, load_document
 from generator.validate import validate_document
 
 
@@ -20,6 +20,7 @@ def load_courses(content: Path, paths: list[Path], cache: BuildCache | None, job
     found again on every run.
     """
     documents: list[Document | None] = [None] * len(paths)
+    prefix = len(content.as_posix().rstrip("/")) + 1
     pending: list[int] = []
     keys: list[tuple | None] = []
     for index, path in enumerate(paths):
@@ -30,8 +31,8 @@ def load_courses(content: Path, paths: list[Path], cache: BuildCache | None, job
         keys.append(key)
         cached = cache.documents.get(str(path)) if cache is not None else None
         if cached is not None and cached[0] == key and cache.trusts(key):
-            documents[index] = Document(path, display_path(content, path), path.relative_to(content).as_posix(),
-                                        cached[1])
+            # discover_courses found `path` under `content`: its text is already the display form
+            documents[index] = Document(path, path.as_posix(), path.as_posix()[prefix:], cached[1])
         else:
             pending.append(index)
     issues: list[Issue] = []

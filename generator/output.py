@@ -11,6 +11,8 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
+import orjson
+
 from generator import __version__
 from generator.issues import CoursegenError, UsageError
 from generator.model import Catalog
@@ -183,7 +185,7 @@ def manifest(staging: Staging, catalog: Catalog, old_slugs: dict[str, int], *, p
         "files": {path: {"sha256": sha, "source": source} for path, (sha, source) in sorted(staging.files.items())
                   if path != MANIFEST},
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
 
 
 def read_manifest(path: Path) -> dict | None:

@@ -92,7 +92,9 @@ def validate_document(document: Document, schema: str) -> list[Issue]:
 
 def check_instance(instance: object, schema: str) -> list[str]:
     """Return plain messages for an in-memory value that breaks a schema (used on our own output)."""
-    if is_valid(instance, schema):
+    # Formats are not checked again here: the only date-time, created_at, is copied from a
+    # course file that passed the same check on the way in.
+    if _fast_validator(schema).is_valid(instance):
         return []
     return [f"{field_label(tuple(e.absolute_path)) or '(root)'}: {e.message}"
             for e in _validator(schema).iter_errors(instance)]
