@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator import __version__, discovery, feeds, history, output, render
 from generator import cache as cache_store
-from generator.cache import BuildCache, markdown_key, newest_mtime, stat_key, tree_signature
+from generator.cache import BuildCache, markdown_key, stat_key, tree_signature
 from generator.catalog import assemble_catalog, load_registry, resolve_courses
 from generator.config import ImageSizes, load_site
 from generator.imagecache import CACHE_DIR, ImageCache
@@ -116,10 +116,11 @@ def build(options: Options, progress: Callable[[str], None] = _silent) -> Result
     """Phase one, then plan every page, render what changed, and swap the result in."""
     started = time.monotonic()
     output.check_output_dir(options.out, options.content)
-    cache = BuildCache() if options.no_cache else cache_store.load(options.out)
     inputs = _input_signature(options)
-    if inputs == cache.inputs and cache.trusts((newest_mtime(inputs[-2]),)) and (options.out / output.MANIFEST).is_file():
-        return Result((), None, {**cache.summary, "seconds": round(time.monotonic() - started, 2), "up_to_date": True})
+    last = None if options.no_cache else cache_store.last_build_summary(options.out, inputs)
+    if last is not None and (options.out / output.MANIFEST).is_file():
+        return Result((), None, {**last, "seconds": round(time.monotonic() - started, 2), "up_to_date": True})
+    cache = BuildCache() if options.no_cache else cache_store.load(options.out)
     result = check(options, cache, progress)
     if not result.ok:
         raise BuildFailed(result.issues)
