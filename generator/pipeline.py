@@ -132,7 +132,8 @@ def build(options: Options, progress: Callable[[str], None] = _silent) -> Result
     slugs = history.old_slugs(catalog, previous)
     progress(f"rendering {len(catalog.courses)} descriptions")
     rendered = _render_descriptions(catalog, cache, options.jobs)
-    images = publish_images(catalog, ImageCache(options.cache_dir), preview=options.preview)
+    image_cache = ImageCache(None if options.no_cache else options.cache_dir)
+    images = publish_images(catalog, image_cache, preview=options.preview)
     catalog = replace(catalog, site=images.site)  # a path default_image now names its published file
     env = render.make_environment(options.template_dir)
     context = render.RenderContext(catalog, rendered, images, options.preview, env)
