@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes
 import fcntl
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -191,9 +190,10 @@ def manifest(staging: Staging, catalog: Catalog, old_slugs: dict[str, int], *, p
 def read_manifest(path: Path) -> dict | None:
     """Return a previous build's manifest, or None when there is none (or it is unreadable)."""
     try:
-        return json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+        manifest = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
         return None
+    return manifest if isinstance(manifest, dict) else None
 
 
 def check_output_dir(out: Path, content: Path) -> None:
