@@ -69,19 +69,26 @@ def checked(item: dict) -> dict:
     return item
 
 
-def model_feeds(catalog: Catalog, rendered: dict[int, Rendered], images: ImageSet) -> dict[str, bytes]:
+def model_items(catalog: Catalog, rendered: dict[int, Rendered], images: ImageSet) -> dict[int, dict]:
+    """Return the checked Course Dashboard item of every course that belongs in some feed, by id."""
+    return {course.id: checked(dashboard_item(course, catalog, rendered[course.id], images.of(course)))
+            for course in catalog.courses
+            if is_public_feed_item(course) or restricted_feed(course) is not None}
+
+
+def model_feeds(catalog: Catalog, items: dict[int, dict]) -> dict[str, bytes]:
     """Return every model feed keyed by output path: public/feeds/open*.json, restricted/feeds/*.json."""
     groups: dict[str, list[dict]] = {"open": [], **{name: [] for name in RESTRICTED_FEEDS}}
     for course in catalog.courses:  # already ordered by id
         name = "open" if is_public_feed_item(course) else restricted_feed(course)
         if name is not None:
-            groups[name].append(checked(dashboard_item(course, catalog, rendered[course.id], images.of(course))))
+            groups[name].append(items[course.id])
     files = {}
-    for name, items in groups.items():
+    for name, group in groups.items():
         folder = "public/feeds" if name == "open" else "restricted/feeds"
         # Public pages link by absolute URL; restricted files are never served, so they link by file name.
         base = catalog.site.base_url + "feeds/" if name == "open" else ""
-        files.update(_paged_feed(folder, name, items, catalog.site.feed_page_size, base))
+        files.update(_paged_feed(folder, name, group, catalog.site.feed_page_size, base))
     return files
 
 
@@ -100,13 +107,13 @@ def _paged_feed(folder: str, name: str, items: list[dict], size: int, base: str)
     return files
 
 
-def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int, Rendered], images: ImageSet) -> bytes:
+def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int, Rendered], models: dict[int, dict]) -> bytes:
     """Return a JSON Feed 1.1 of the listed courses, newest first, with the model item in `_course`."""
     site = catalog.site
     items = []
     for course in sorted(courses, key=lambda c: (c.created_at, c.id), reverse=True):
         url = absolute_url(site.base_url, course_path(course.slug))
-        model = checked(dashboard_item(course, catalog, rendered[course.id], images.of(course)))
+        model = models[course.id]
         items.append({
             "id": str(course.id),  # JSON Feed: unchanged for the item's life; a slug, and so its URL, may change
             "url": url,

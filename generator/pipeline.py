@@ -197,9 +197,10 @@ def _write_site_files(staging: output.Staging, catalog: Catalog, pages: dict, re
     staging.write("public/favicon.ico", (ASSETS / "favicon.ico").read_bytes(), "generator/assets/favicon.ico")
     for path, content in images.files.items():
         staging.write(f"public/{path}", content, images.sources[path])
-    for path, content in feeds.model_feeds(catalog, rendered, images).items():
+    items = feeds.model_items(catalog, rendered, images)
+    for path, content in feeds.model_feeds(catalog, items).items():
         staging.write(path, content, "courses")
-    staging.write("public/feeds/open.feed.json", feeds.json_feed(catalog, listed_courses(catalog), rendered, images),
+    staging.write("public/feeds/open.feed.json", feeds.json_feed(catalog, listed_courses(catalog), rendered, items),
                   "courses")
 
 
