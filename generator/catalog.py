@@ -92,6 +92,20 @@ def _course(document: Document, registry: _Registry) -> tuple[Course | None, lis
     return course, []
 
 
+def check_references(registry: _Registry, documents: list[Document]) -> list[Issue]:
+    """Report unknown creators and category slugs in files that failed the schema for other reasons."""
+    issues: list[Issue] = []
+    for document in documents:
+        creator = document.data.get("created_by")
+        if isinstance(creator, str) and creator:
+            _creator(document, creator, registry, issues)
+        categories = document.data.get("categories")
+        for index, ref in enumerate(categories if isinstance(categories, list) else []):
+            if isinstance(ref, str) and ref:
+                _category(document, index, ref, registry, issues)
+    return issues
+
+
 def _creator(document: Document, ref: object, registry: _Registry, issues: list[Issue]) -> User | None:
     if isinstance(ref, dict):
         return User(**ref)

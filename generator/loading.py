@@ -12,8 +12,12 @@ from generator.sources import Document, load_document
 from generator.validate import validate_document
 
 
-def load_courses(content: Path, paths: list[Path], cache: BuildCache | None, jobs: int) -> tuple[list[Document], list[Issue]]:
-    """Return the schema-valid course documents and the issues of the others.
+def load_courses(content: Path, paths: list[Path], cache: BuildCache | None,
+                 jobs: int) -> tuple[list[Document], list[Document], list[Issue]]:
+    """Return the schema-valid course documents, the parsed but invalid ones, and their issues.
+
+    The invalid ones are returned so that their references can still be checked: a user with a
+    typo in a slug and an unknown creator in one file sees both problems in one run.
 
     A file whose stat key (mtime, size, inode) matches the cache is not read again: its parsed,
     validated data comes from the cache. Only valid documents are cached, so every error is
@@ -36,15 +40,18 @@ def load_courses(content: Path, paths: list[Path], cache: BuildCache | None, job
         else:
             pending.append(index)
     issues: list[Issue] = []
+    invalid: list[Document] = []
     parsed = map_chunks(_parse_chunk, content, [paths[i] for i in pending], jobs)
     for index, (document, problems) in zip(pending, parsed):
         issues.extend(problems)
-        if document is not None:
+        if document is not None and not problems:
             documents[index] = document
+        elif document is not None and isinstance(document.data, dict):
+            invalid.append(document)
     if cache is not None:
         cache.documents = {str(d.path): (keys[i], d.data) for i, d in enumerate(documents)
                            if d is not None and keys[i] is not None}
-    return [d for d in documents if d is not None], issues
+    return [d for d in documents if d is not None], invalid, issues
 
 
 def _parse_chunk(content: Path, paths: Sequence[Path]) -> list[tuple[Document | None, list[Issue]]]:
@@ -54,6 +61,5 @@ def _parse_chunk(content: Path, paths: Sequence[Path]) -> list[tuple[Document | 
         if isinstance(loaded, Issue):
             results.append((None, [loaded]))
             continue
-        problems = validate_document(loaded, "course")
-        results.append((None if problems else loaded, problems))
+        results.append((loaded, validate_document(loaded, "course")))
     return results

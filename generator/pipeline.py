@@ -11,7 +11,7 @@ from pathlib import Path
 from generator import __version__, discovery, feeds, history, output, render
 from generator import cache as cache_store
 from generator.cache import BuildCache, markdown_key, stat_key, tree_signature
-from generator.catalog import assemble_catalog, load_registry, resolve_courses
+from generator.catalog import assemble_catalog, check_references, load_registry, resolve_courses
 from generator.config import ImageSizes, load_site
 from generator.imagecache import CACHE_DIR, ImageCache
 from generator.images import check_images, publish_images
@@ -85,7 +85,7 @@ def check(options: Options, cache: BuildCache | None = None, progress: Callable[
             issues += validate_document(document, name.removesuffix(".yaml"))
     paths = discover_courses(options.content)
     progress(f"checking {len(paths)} course files")
-    courses, problems = load_courses(options.content, paths, cache, options.jobs)
+    courses, invalid, problems = load_courses(options.content, paths, cache, options.jobs)
     issues += problems
     sources, seen = {}, {}
     sizes = site.image_sizes if site is not None else ImageSizes()
@@ -102,7 +102,7 @@ def check(options: Options, cache: BuildCache | None = None, progress: Callable[
         return Result(tuple(sorted(issues)))  # references cannot be resolved against broken registries
     registry, problems = load_registry(shared["categories.yaml"], shared["users.yaml"])
     resolved, more = resolve_courses(registry, courses)
-    issues += problems + more
+    issues += problems + more + check_references(registry, invalid)
     if any(issue.is_error for issue in issues) or site is None:
         return Result(tuple(sorted(issues)))
     return Result(tuple(sorted(issues)), assemble_catalog(site, registry, resolved, sources))
