@@ -136,7 +136,7 @@ def build(options: Options, progress: Callable[[str], None] = _silent) -> Result
     images = publish_images(catalog, image_cache, preview=options.preview)
     catalog = replace(catalog, site=images.site)  # a path default_image now names its published file
     env = render.make_environment(options.template_dir)
-    context = render.RenderContext(catalog, rendered, images, options.preview, env)
+    context = render.RenderContext(catalog, rendered, images, options.preview)
     pages = _merge(render.render_site(context),
                    render.render_redirects(context, history.redirects(catalog, slugs, preview=options.preview)))
     staging = output.Staging(options.out, previous)

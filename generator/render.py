@@ -48,13 +48,12 @@ class PageJob:
 
 @dataclass(frozen=True, slots=True)
 class RenderContext:
-    """What every page render needs besides its own data."""
+    """What planning the pages needs: data only; rendering happens later, from the jobs."""
 
     catalog: Catalog
     rendered: dict[int, views.Rendered]  # course id → description HTML and excerpt
     images: ImageSet  # course id → published images
     preview: bool
-    env: jinja2.Environment
 
 
 def make_environment(user_templates: Path | None) -> jinja2.Environment:
@@ -127,7 +126,7 @@ def render_site(context: RenderContext) -> dict[str, PageJob]:
                           lambda page, slug=category.slug: paged_path(category_path(slug), page), "category.html",
                           filters(current_category=category.slug))
         pages.update(_listing(context, listing, members))
-    pages["404.html"] = _render(context, "404.html", head=_head(context, "Page not found", site.description,
+    pages["404.html"] = _page_job(context, "404.html", head=_head(context, "Page not found", site.description,
                                                               "404.html", robots="noindex"))
     return pages
 
@@ -160,7 +159,7 @@ def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset
     jsonld = None if draft else meta.course_jsonld(course, site, head.canonical, effective.meta_description,
                                                    effective.og_image)
     page = views.course_page(course, site, rendered, listed_slugs, images, draft=draft)
-    return _render(context, "course.html", head=head, course=page, jsonld=jsonld)
+    return _page_job(context, "course.html", head=head, course=page, jsonld=jsonld)
 
 
 def _lock_page(context: RenderContext, course: Course) -> PageJob:
@@ -175,7 +174,7 @@ def _lock_page(context: RenderContext, course: Course) -> PageJob:
         description=description, canonical=absolute_url(site.base_url, path), og_type="website",
         og_title=course.og_title or course.meta_title or course.name, og_description=description,
         og_image=image, og_image_alt=course.name, robots=NOINDEX, **_image_size(image, site, width, height))
-    return _render(context, "lock.html", head=head, course=views.lock_page(course, site, description, images))
+    return _page_job(context, "lock.html", head=head, course=views.lock_page(course, site, description, images))
 
 
 def _listing(context: RenderContext, listing: Listing, cards: list[dict]) -> dict[str, PageJob]:
@@ -197,7 +196,7 @@ def _listing(context: RenderContext, listing: Listing, cards: list[dict]) -> dic
         if listing.template == "index.html" and shown:  # Google's Course list: the catalog's summary pages
             jsonld = meta.item_list_jsonld([site.base_url + card["url"].removeprefix(site.base_path)
                                             for card in shown], first_position=(number - 1) * size + 1)
-        pages[path] = _render(context, listing.template, head=head, heading=listing.heading, intro=listing.intro,
+        pages[path] = _page_job(context, listing.template, head=head, heading=listing.heading, intro=listing.intro,
                               courses=_above_the_fold(shown), pagination=pagination, filters=listing.filters,
                               jsonld=jsonld)
     return pages
@@ -228,7 +227,7 @@ def _image_size(image: str, site, width: int | None = None, height: int | None =
     return {}
 
 
-def _render(context: RenderContext, name: str, **values) -> PageJob:
+def _page_job(context: RenderContext, name: str, **values) -> PageJob:
     """Return the page as a job: its template and every value the template will see."""
     values.setdefault("jsonld", None)
     values["site"] = views.site_view(context.catalog.site, preview=context.preview)
@@ -308,7 +307,7 @@ def render_redirects(context: RenderContext, moved: dict[str, str]) -> dict[str,
     for old_slug, new_slug in moved.items():
         new_path = course_path(new_slug)
         head = _head(context, "Moved", "This course has moved.", new_path, robots="noindex")
-        pages[course_path(old_slug)] = _render(context, "redirect.html", head=head,
+        pages[course_path(old_slug)] = _page_job(context, "redirect.html", head=head,
                                                target=link(site.base_path, new_path))
     return pages
 

@@ -9,7 +9,6 @@ import signal
 import sys
 import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
