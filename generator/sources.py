@@ -29,6 +29,8 @@ class PlainLoader(_BaseLoader):
     def construct_mapping(self, node, deep=False):
         seen = {}
         for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # a list or mapping as a key: the base constructor refuses it as unhashable
             key = key_node.value
             if key in seen:
                 raise yaml.constructor.ConstructorError(
