@@ -15,7 +15,7 @@ from generator.model import Catalog, Course, User
 from generator.privacy import is_public_feed_item, restricted_feed
 from generator.urls import absolute_url, course_path
 from generator.validate import check_instance
-from generator.views import Rendered
+from generator.markup import Rendered
 
 RESTRICTED_FEEDS = ("private", "secret", "draft")
 

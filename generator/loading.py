@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.cache import BuildCache, stat_key
+from generator.cache import BuildCache, markdown_key, stat_key
 from generator.issues import Issue
 from generator.parallel import map_chunks
+from generator.privacy import needs_description
 from generator.sources import Document, load_document
 from generator.validate import validate_document
 
 
-def load_courses(content: Path, paths: list[Path], cache: BuildCache | None,
-                 jobs: int) -> tuple[list[Document], list[Document], list[Issue]]:
+def load_courses(content: Path, paths: list[Path], cache: BuildCache | None, jobs: int, *,
+                 describe: bool = False, preview: bool = False) -> tuple[list[Document], list[Document], list[Issue]]:
     """Return the schema-valid course documents, the parsed but invalid ones, and their issues.
 
     The invalid ones are returned so that their references can still be checked: a user with a
@@ -41,9 +42,12 @@ def load_courses(content: Path, paths: list[Path], cache: BuildCache | None,
             pending.append(index)
     issues: list[Issue] = []
     invalid: list[Document] = []
-    parsed = map_chunks(_parse_chunk, content, [paths[i] for i in pending], jobs)
-    for index, (document, problems) in zip(pending, parsed):
+    known = cache.descriptions if cache is not None and describe else None
+    parsed = map_chunks(_parse_chunk, (content, known, preview), [paths[i] for i in pending], jobs)
+    for index, (document, problems, described) in zip(pending, parsed):
         issues.extend(problems)
+        if described is not None:
+            known[described[0]] = described[1]
         if document is not None and not problems:
             documents[index] = document
         elif document is not None and isinstance(document.data, dict):
@@ -54,12 +58,29 @@ def load_courses(content: Path, paths: list[Path], cache: BuildCache | None,
     return [d for d in documents if d is not None], invalid, issues
 
 
-def _parse_chunk(content: Path, paths: Sequence[Path]) -> list[tuple[Document | None, list[Issue]]]:
+def _parse_chunk(shared: tuple, paths: Sequence[Path]) -> list[tuple[Document | None, list[Issue], tuple | None]]:
+    content, known, preview = shared
     results = []
     for path in paths:
         loaded = load_document(content, path)
         if isinstance(loaded, Issue):
-            results.append((None, [loaded]))
+            results.append((None, [loaded], None))
             continue
-        results.append((loaded, validate_document(loaded, "course")))
+        problems = validate_document(loaded, "course")
+        described = None if problems or known is None else _describe(loaded.data, known, preview)
+        results.append((loaded, problems, described))
     return results
+
+
+def _describe(data: dict, known: dict, preview: bool) -> tuple[bytes, object] | None:
+    """Return (Markdown digest, Rendered) for a description the build will use and has not rendered yet."""
+    if not needs_description(data.get("privacy", ""), data.get("deleted", False), data.get("meta_description", ""),
+                             preview=preview):
+        return None
+    text = data.get("description", "")
+    key = markdown_key(text)
+    if key in known:
+        return None
+    from generator.markup import describe  # Markdown libraries only where a build needs them, never for `check`
+
+    return key, describe(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 
 import cmarkgfm
 import nh3
@@ -36,6 +37,17 @@ _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
 
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What rendering one course's description produced; computed once per course."""
+
+    description_html: str
+    excerpt: str
+
+
+NOT_RENDERED = Rendered("", "")  # for a course nothing shows the description of (privacy.needs_description)
+
+
 def render_description(text: str) -> str:
     """Return the Markdown description as HTML that is safe to put in any page."""
     # A description's own "# Heading" would compete with the page's <h1>: shift it to <h2>.
@@ -43,6 +55,12 @@ def render_description(text: str) -> str:
     raw = raw.replace("<h1", "<h2").replace("</h1>", "</h2>")
     return nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                      link_rel="nofollow noopener", strip_comments=True)
+
+
+def describe(text: str) -> Rendered:
+    """Return a Markdown description rendered once for everything that shows it: HTML and excerpt."""
+    html = render_description(text)
+    return Rendered(html, first_paragraph_text(html))
 
 
 def first_paragraph_text(safe_html: str) -> str:

@@ -57,3 +57,17 @@ def restricted_feed(course: Course) -> str | None:
     if course.deleted or course.privacy is Privacy.OPEN:
         return None
     return {Privacy.PRIVATE: "private", Privacy.SECRET: "secret", Privacy.DRAFT: "draft"}[course.privacy]
+
+
+def needs_description(privacy: str, deleted: bool, meta_description: str, *, preview: bool = False) -> bool:
+    """Return True when anything a build writes uses the course's rendered description.
+
+    Its HTML appears only on a full course page and in the feed of listed courses; its first
+    paragraph only where meta_description is empty (the meta and feed fallbacks). A deleted
+    course is written nowhere. Skipping the rest saves the Markdown work of a third of a
+    typical catalog. Takes the raw fields so that a parser can decide before a Course exists.
+    """
+    if deleted:
+        return False
+    full = privacy == Privacy.OPEN.value or (privacy == Privacy.DRAFT.value and preview)
+    return full or not meta_description.strip()

@@ -6,23 +6,14 @@ unless it is added here, on purpose.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from generator.config import SiteConfig
 from generator.images import CourseImages
+from generator.markup import Rendered
 from generator.model import Category, Course, CourseType
 from generator.urls import category_path, course_path, link, type_path
 
 SEARCH_INDEX = "search.json"
 SEARCH_SCRIPT = "assets/search.js"
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """What rendering one course's description produced; computed once per course."""
-
-    description_html: str
-    excerpt: str
 
 
 def site_view(site: SiteConfig, *, preview: bool) -> dict:
