@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator import __version__
 
-_FORMAT = 2
+_FORMAT = 3
 RACY_WINDOW_NS = 3_000_000_000
 _STAMP = (_FORMAT, __version__, sys.version_info[:2])
 

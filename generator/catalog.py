@@ -86,7 +86,7 @@ def _course(document: Document, registry: _Registry) -> tuple[Course | None, lis
         og_title=data.get("og_title", "").strip(), og_description=data.get("og_description", "").strip(),
         og_image=data.get("og_image", ""), image_original=data.get("image_original", ""),
         deleted=data.get("deleted", False), avg_completion_rate=data.get("avg_completion_rate", 0),
-        description=data.get("description", ""), member_count=data.get("member_count"),
+        description_key=document.description_key, member_count=data.get("member_count"),
         source=document.source,
     )
     return course, []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from generator.cache import BuildCache, markdown_key, stat_key
@@ -20,12 +21,19 @@ def load_courses(content: Path, paths: list[Path], cache: BuildCache | None, job
     The invalid ones are returned so that their references can still be checked: a user with a
     typo in a slug and an unknown creator in one file sees both problems in one run.
 
+    A valid document's Markdown description stays in the worker that parsed it: the document
+    keeps only its digest (`description_key`). With `describe` (a build), that worker renders
+    each new description the build will use into `cache.descriptions`, so the text never
+    crosses to the parent, where at 100,000 courses it would be hundreds of megabytes.
+
     A file whose stat key (mtime, size, inode) matches the cache is not read again: its parsed,
-    validated data comes from the cache. Only valid documents are cached, so every error is
-    found again on every run.
+    validated data comes from the cache, unless the build needs its description and the cache
+    has no rendering of it. Only valid documents are cached, so every error is found again on
+    every run.
     """
     documents: list[Document | None] = [None] * len(paths)
     prefix = len(content.as_posix().rstrip("/")) + 1
+    known = cache.descriptions if cache is not None and describe else None
     pending: list[int] = []
     keys: list[tuple | None] = []
     for index, path in enumerate(paths):
@@ -35,30 +43,30 @@ def load_courses(content: Path, paths: list[Path], cache: BuildCache | None, job
             key = None
         keys.append(key)
         cached = cache.documents.get(str(path)) if cache is not None else None
-        if cached is not None and cached[0] == key and cache.trusts(key):
+        if cached is not None and cached[0] == key and cache.trusts(key) and _described(cached[1], cached[2], known,
+                                                                                        preview):
             # discover_courses found `path` under `content`: its text is already the display form
-            documents[index] = Document(path, path.as_posix(), path.as_posix()[prefix:], cached[1])
+            documents[index] = Document(path, path.as_posix(), path.as_posix()[prefix:], cached[1], cached[2])
         else:
             pending.append(index)
     issues: list[Issue] = []
     invalid: list[Document] = []
-    known = cache.descriptions if cache is not None and describe else None
     parsed = map_chunks(_parse_chunk, (content, known, preview), [paths[i] for i in pending], jobs)
-    for index, (document, problems, described) in zip(pending, parsed):
+    for index, (document, problems, rendered) in zip(pending, parsed):
         issues.extend(problems)
-        if described is not None:
-            known[described[0]] = described[1]
+        if rendered is not None:
+            known[document.description_key] = rendered
         if document is not None and not problems:
             documents[index] = document
         elif document is not None and isinstance(document.data, dict):
             invalid.append(document)
     if cache is not None:
-        cache.documents = {str(d.path): (keys[i], d.data) for i, d in enumerate(documents)
+        cache.documents = {str(d.path): (keys[i], d.data, d.description_key) for i, d in enumerate(documents)
                            if d is not None and keys[i] is not None}
     return [d for d in documents if d is not None], invalid, issues
 
 
-def _parse_chunk(shared: tuple, paths: Sequence[Path]) -> list[tuple[Document | None, list[Issue], tuple | None]]:
+def _parse_chunk(shared: tuple, paths: Sequence[Path]) -> list[tuple[Document | None, list[Issue], object]]:
     content, known, preview = shared
     results = []
     for path in paths:
@@ -67,20 +75,23 @@ def _parse_chunk(shared: tuple, paths: Sequence[Path]) -> list[tuple[Document | 
             results.append((None, [loaded], None))
             continue
         problems = validate_document(loaded, "course")
-        described = None if problems or known is None else _describe(loaded.data, known, preview)
-        results.append((loaded, problems, described))
+        if problems:
+            results.append((loaded, problems, None))
+            continue
+        text = loaded.data.pop("description", "")
+        document = replace(loaded, description_key=markdown_key(text))
+        rendered = None
+        if known is not None and not _described(document.data, document.description_key, known, preview):
+            from generator.markup import describe  # Markdown libraries only where a build needs them, never for `check`
+
+            rendered = describe(text)
+        results.append((document, [], rendered))
     return results
 
 
-def _describe(data: dict, known: dict, preview: bool) -> tuple[bytes, object] | None:
-    """Return (Markdown digest, Rendered) for a description the build will use and has not rendered yet."""
-    if not needs_description(data.get("privacy", ""), data.get("deleted", False), data.get("meta_description", ""),
-                             preview=preview):
-        return None
-    text = data.get("description", "")
-    key = markdown_key(text)
-    if key in known:
-        return None
-    from generator.markup import describe  # Markdown libraries only where a build needs them, never for `check`
-
-    return key, describe(text)
+def _described(data: dict, description_key: bytes, known: dict | None, preview: bool) -> bool:
+    """Return True unless a build (`known` is its rendered descriptions) needs this description and lacks it."""
+    if known is None or description_key in known:
+        return True
+    return not needs_description(data.get("privacy", ""), data.get("deleted", False), data.get("meta_description", ""),
+                                 preview=preview)

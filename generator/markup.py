@@ -65,10 +65,11 @@ def describe(text: str) -> Rendered:
 
 def first_paragraph_text(safe_html: str) -> str:
     """Return the first paragraph of rendered HTML as plain text, trimmed to ~200 characters."""
-    match = re.search(r"<p>(.*?)</p>", safe_html, re.S)
-    if not match:
+    start = safe_html.find("<p>")
+    end = safe_html.find("</p>", start) if start >= 0 else -1
+    if end < 0:
         return ""
-    return trim_words(plain_text(match.group(1)), EXCERPT_LENGTH)
+    return trim_words(plain_text(safe_html[start + 3:end]), EXCERPT_LENGTH)
 
 
 def plain_text(fragment: str) -> str:

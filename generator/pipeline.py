@@ -12,7 +12,7 @@ from pathlib import Path
 
 from generator import __version__, discovery, feeds, history, output, render
 from generator import cache as cache_store
-from generator.cache import BuildCache, markdown_key, stat_key, tree_signature
+from generator.cache import BuildCache, stat_key, tree_signature
 from generator.catalog import assemble_catalog, check_references, load_registry, resolve_courses
 from generator.config import ImageSizes, load_site
 from generator.imagecache import CACHE_DIR, ImageCache
@@ -20,7 +20,7 @@ from generator.images import check_images, publish_images
 from generator.issues import BuildFailed, CoursegenError, Issue
 from generator.loading import load_courses
 from generator.parallel import map_chunks
-from generator.markup import NOT_RENDERED, Rendered, describe
+from generator.markup import NOT_RENDERED, Rendered
 from generator.model import Catalog
 from generator.privacy import listed_courses, needs_description
 from generator.sources import Document, discover_courses, load_document
@@ -161,8 +161,7 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
     if problems:
         raise BuildFailed(tuple(problems))
     slugs = history.old_slugs(catalog, previous)
-    progress(f"rendering {len(catalog.courses)} descriptions")
-    rendered = _render_descriptions(catalog, cache, options.jobs, options.preview)
+    rendered = _descriptions(catalog, cache, options.preview)
     image_cache = ImageCache(None if options.no_cache else options.cache_dir)
     images = publish_images(catalog, image_cache, preview=options.preview)
     catalog = replace(catalog, site=images.site)  # a path default_image now names its published file
@@ -242,24 +241,13 @@ def _merge(first: dict, second: dict) -> dict:
     return {**first, **second}
 
 
-def _render_descriptions(catalog: Catalog, cache: BuildCache, jobs: int, preview: bool) -> dict[int, Rendered]:
-    """Return each course's description as HTML and excerpt where anything shows it, rendering only new Markdown.
-
-    Phase one rendered the descriptions of the files it parsed; what is left here is a cached
-    file whose description was not needed before (a preview, a privacy change elsewhere).
-    """
-    keys = {course.id: markdown_key(course.description) for course in catalog.courses
+def _descriptions(catalog: Catalog, cache: BuildCache, preview: bool) -> dict[int, Rendered]:
+    """Return each course's rendered description where anything shows it (phase one rendered them)."""
+    keys = {course.id: course.description_key for course in catalog.courses
             if needs_description(course.privacy.value, course.deleted, course.meta_description, preview=preview)}
-    texts = {course.id: course.description for course in catalog.courses}
-    missing = sorted({key: texts[course_id] for course_id, key in keys.items() if key not in cache.descriptions}.items())
-    fresh = map_chunks(_render_description_chunk, None, [text for _, text in missing], jobs)
-    known = {**cache.descriptions, **{key: value for (key, _), value in zip(missing, fresh)}}
-    cache.descriptions = {key: known[key] for key in set(keys.values())}
-    return {course.id: known[keys[course.id]] if course.id in keys else NOT_RENDERED for course in catalog.courses}
-
-
-def _render_description_chunk(_shared: None, texts: list[str]) -> list[Rendered]:
-    return [describe(text) for text in texts]
+    cache.descriptions = {key: cache.descriptions[key] for key in set(keys.values())}
+    return {course.id: cache.descriptions[keys[course.id]] if course.id in keys else NOT_RENDERED
+            for course in catalog.courses}
 
 
 def _input_signature(options: Options, tree: tuple | None = None) -> tuple:

@@ -44,7 +44,7 @@ def test_build_reports_its_stages(project):
     project.add(course(1, "One"), course(2, "Two"))
     stages: list[str] = []
     build(Options(project.content, project.out), stages.append)
-    assert stages == ["checking 2 course files", "rendering 2 descriptions", "writing 6 pages"]  # 2 courses, index, category, type, 404
+    assert stages == ["checking 2 course files", "writing 6 pages"]  # 2 courses, index, category, type, 404
 
 
 def test_piped_build_prints_only_the_summary(project):
