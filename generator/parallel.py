@@ -27,22 +27,29 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def map_chunks(work: Callable[[object, Sequence], list], shared: object, items: Sequence, jobs: int) -> list:
+def map_chunks(work: Callable[[object, Sequence], list], shared: object, items: Sequence, jobs: int, *,
+               meanwhile: Callable[[], None] | None = None) -> list:
     """Return work(shared, chunk) over contiguous chunks of items, concatenated in item order.
 
     `work` must be a module-level function; `shared` reaches workers by fork, not by pickling.
+    `meanwhile`, if given, runs in this process while the workers work (or first, without them).
     """
     if jobs <= 1 or len(items) < MIN_ITEMS_FOR_PROCESSES or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile is not None:
+            meanwhile()
         return work(shared, items)
     global _inherited
-    size = -(-len(items) // (jobs * 4))  # a few chunks per process balances uneven work
+    size = -(-len(items) // (jobs * 8))  # several chunks per process balance uneven work
     chunks = [(work, items[start:start + size]) for start in range(0, len(items), size)]
     _inherited = shared
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+            parts = pool.map(_run_chunk, chunks)  # submits every chunk now
+            if meanwhile is not None:
+                meanwhile()
             results = []
-            for part in pool.map(_run_chunk, chunks):
+            for part in parts:
                 results.extend(part)
             return results
     finally:

@@ -25,7 +25,7 @@ from generator.model import Catalog
 from generator.privacy import listed_courses, needs_description
 from generator.sources import Document, discover_courses, load_document
 from generator.validate import validate_document
-from generator.urls import course_path
+from generator.urls import COURSES_DIR, course_path
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -172,8 +172,9 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
     staging = output.Staging(options.out, previous)
     try:
         progress(f"writing {len(pages)} pages")
-        counts = _write_pages(staging, pages, env, catalog, cache, options.jobs)
-        _write_site_files(staging, catalog, pages, rendered, images, options.preview)
+        counts = _write_pages(staging, pages, env, catalog, cache, options.jobs,
+                              meanwhile=lambda: _write_site_files(staging, catalog, pages, rendered, images,
+                                                                  options.preview))
         staging.finish(output.manifest(staging, catalog, slugs, preview=options.preview))
     except BaseException:
         staging.discard()
@@ -185,8 +186,12 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
 
 
 def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], env, catalog: Catalog,
-                 cache: BuildCache, jobs: int) -> dict:
-    """Write every page: unchanged ones are linked from the last build, the rest rendered in parallel."""
+                 cache: BuildCache, jobs: int, meanwhile: Callable[[], None]) -> dict:
+    """Write every page: unchanged ones are linked from the last build, the rest rendered in parallel.
+
+    `meanwhile` is the parent's own share of the writing (feeds, sitemap, search index), done
+    while the workers render instead of after them.
+    """
     sources = {f"public/{course_path(c.slug)}": c.source for c in catalog.courses}
     fingerprints = render.template_fingerprints(env, {job.template for job in pages.values()})
     digests, to_render = {}, []
@@ -196,9 +201,12 @@ def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], env,
         digests[target] = render.job_digest(job, fingerprints[job.template])
         if cache.pages.get(target) != digests[target] or not staging.reuse(target):
             to_render.append(target)
+    # Listing pages cost several times a course page: hand them out first, so that no worker is
+    # left with a chunk of them while the other waits (longest jobs first).
+    to_render.sort(key=lambda target: target.startswith(f"public/{COURSES_DIR}/"))
     shared = (env, {f"public/{path}": job for path, job in pages.items()}, staging.root, staging.present)
     try:
-        written = map_chunks(_render_chunk, shared, to_render, jobs)
+        written = map_chunks(_render_chunk, shared, to_render, jobs, meanwhile=meanwhile)
     except render.TemplateProblem as problem:
         raise BuildFailed((problem.issue,)) from None
     for target, sha in written:

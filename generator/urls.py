@@ -5,6 +5,7 @@ from __future__ import annotations
 from slugify import slugify
 
 SLUG_MAX_LENGTH = 80
+COURSES_DIR = "courses"  # every course page lives under it
 
 
 def make_slug(name: str) -> str:
@@ -14,7 +15,7 @@ def make_slug(name: str) -> str:
 
 def course_path(slug: str) -> str:
     """Return the output path of a course page, relative to public/."""
-    return f"courses/{slug}/index.html"
+    return f"{COURSES_DIR}/{slug}/index.html"
 
 
 def category_path(slug: str) -> str:
