@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from xml.sax.saxutils import escape as xml_escape
+
+import orjson
 
 from generator import meta, views
 from generator.model import Catalog
@@ -59,4 +60,4 @@ def search_index(catalog: Catalog, excerpts: dict[int, str], *, preview: bool) -
     entries = [views.search_entry(course, site, listed_slugs,
                                   meta.effective_meta(course, site, excerpts[course.id], "").meta_description)
                for course in listed_courses(catalog, preview=preview)]
-    return (json.dumps({"courses": entries}, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return orjson.dumps({"courses": entries}) + b"\n"

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from generator import meta, views
 from generator.images import ImageSet
 from generator.issues import CoursegenError, Issue
-from generator.model import Catalog, Course, CourseType
+from generator.model import Catalog, Category, Course, CourseType
 from generator.privacy import PublicView, listed_categories, listed_courses, public_view
 from generator.urls import absolute_url, category_path, course_path, index_path, link, paged_path, type_path
 
@@ -107,7 +107,13 @@ def render_site(context: RenderContext) -> dict[str, PageJob]:
         elif view is PublicView.LOCK:
             pages[course_path(course.slug)] = _lock_page(context, course)
     cards = [views.course_card(c, site, listed_slugs, context.images.of(c)) for c in courses]
-    types = [t for t in CourseType if any(c.type is t for c in courses)]
+    by_type: dict[CourseType, list[dict]] = {}
+    by_category: dict[Category, list[dict]] = {}
+    for card, course in zip(cards, courses):
+        by_type.setdefault(course.type, []).append(card)
+        for category in dict.fromkeys(course.categories):
+            by_category.setdefault(category, []).append(card)
+    types = [t for t in CourseType if t in by_type]
 
     def filters(**current) -> dict:
         return views.filters_view(site, types, list(categories), **current)
@@ -115,13 +121,13 @@ def render_site(context: RenderContext) -> dict[str, PageJob]:
     pages.update(_listing(context, Listing(site.title, site.description, index_path, "index.html", filters()),
                           cards))
     for course_type in types:
-        members = [card for card, course in zip(cards, courses) if course.type is course_type]
+        members = by_type[course_type]
         listing = Listing(f"{course_type.label} courses", course_type.explanation,
                           lambda page, t=course_type.value: paged_path(type_path(t), page), "type.html",
                           filters(current_type=course_type.value))
         pages.update(_listing(context, listing, members))
     for category in categories:
-        members = [card for card, course in zip(cards, courses) if category in course.categories]
+        members = by_category.get(category, [])
         listing = Listing(category.name, category.description,
                           lambda page, slug=category.slug: paged_path(category_path(slug), page), "category.html",
                           filters(current_category=category.slug))

@@ -121,8 +121,12 @@ def discover_courses(content_dir: Path) -> list[Path]:
     courses = content_dir / "courses"
     if not courses.is_dir():
         return []
-    files = [p for p in courses.rglob("*") if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")]
-    return sorted(files)
+    found = []  # (path parts below courses/, path): sorted by parts, as Path objects sort
+    for folder, _, names in os.walk(courses):
+        below = tuple(Path(folder).relative_to(courses).parts)
+        found += [(below + (name,), os.path.join(folder, name)) for name in names
+                  if name.endswith((".yaml", ".yml")) and not name.startswith(".")]
+    return [Path(path) for _, path in sorted(found)]
 
 
 def display_path(content_dir: Path, path: Path) -> str:
