@@ -15,9 +15,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
+
 from generator import __version__
 
-_FORMAT = 3
+_FORMAT = 4
 RACY_WINDOW_NS = 3_000_000_000
 _STAMP = (_FORMAT, __version__, sys.version_info[:2])
 
@@ -127,5 +129,21 @@ def tree_signature(*folders: Path) -> tuple:
     return tuple(entries)
 
 
-def markdown_key(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+def markdown_key(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def site_key(site: object, preview: bool) -> bytes:
+    """Return what every course's outputs depend on besides the course: the settings and the build mode."""
+    return orjson.dumps([site, preview])
+
+
+def course_key(site: bytes, course: object, images: object) -> bytes:
+    """Return a digest of everything that decides what a build makes of one course.
+
+    Its page, feed items and search entry are functions of the resolved course (its creator and
+    categories included, its description by digest), its published images and the site (see
+    site_key); the generator's version and templates are covered elsewhere (the cache's stamp,
+    the pages' template fingerprints).
+    """
+    return hashlib.blake2b(site + orjson.dumps(course) + orjson.dumps(images), digest_size=16).digest()

@@ -87,7 +87,7 @@ class Course:
     image_original: str = ""
     deleted: bool = False
     avg_completion_rate: int = 0
-    description_key: bytes = b""  # digest of the Markdown description; its rendering is looked up by it
+    description_key: str = ""  # digest of the Markdown description; its rendering is looked up by it
     member_count: int | None = None
     source: str = ""  # the course file, relative to the content directory
 

@@ -166,7 +166,9 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
     images = publish_images(catalog, image_cache, preview=options.preview)
     catalog = replace(catalog, site=images.site)  # a path default_image now names its published file
     env = render.make_environment(options.template_dir)
-    context = render.RenderContext(catalog, rendered, images, options.preview)
+    site = cache_store.site_key(catalog.site, options.preview)
+    keys = {course.id: cache_store.course_key(site, course, images.of(course)) for course in catalog.courses}
+    context = render.RenderContext(catalog, rendered, images, options.preview, keys)
     pages = _merge(render.render_site(context),
                    render.render_redirects(context, history.redirects(catalog, slugs, preview=options.preview)))
     staging = output.Staging(options.out, previous)

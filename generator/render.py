@@ -6,6 +6,7 @@ import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -36,14 +37,18 @@ class TemplateProblem(CoursegenError):
 
 @dataclass(frozen=True, slots=True)
 class PageJob:
-    """A page planned but not yet rendered: which template, with exactly which values.
+    """A page planned but not yet rendered: its template, what decides its bytes, and its values.
 
-    Planning is cheap and rendering is not, so a page whose job is unchanged since the last
-    build (same values, same templates) is reused instead of rendered again.
+    Planning is cheap and rendering is not, so a page whose inputs are unchanged since the
+    last build (with the same templates) is reused instead of rendered again. A listing's
+    inputs are its values, serialised; a course page's are its course's key
+    (cache.course_key), so that an unchanged course is recognised without building its values:
+    `values()` builds them only when the page is rendered.
     """
 
     template: str
-    values: dict
+    inputs: bytes
+    values: Callable[[], dict]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,7 @@ class RenderContext:
     rendered: dict[int, views.Rendered]  # course id → description HTML and excerpt
     images: ImageSet  # course id → published images
     preview: bool
+    keys: dict[int, bytes]  # course id → everything that decides what the build makes of it (cache.course_key)
 
 
 def make_environment(user_templates: Path | None) -> jinja2.Environment:
@@ -103,9 +109,11 @@ def render_site(context: RenderContext) -> dict[str, PageJob]:
     for course in context.catalog.courses:
         view = public_view(course, preview=context.preview)
         if view is PublicView.FULL:
-            pages[course_path(course.slug)] = _course_page(context, course, listed_slugs)
+            pages[course_path(course.slug)] = PageJob("course.html", context.keys[course.id],
+                                                      partial(_course_page, context, course, listed_slugs))
         elif view is PublicView.LOCK:
-            pages[course_path(course.slug)] = _lock_page(context, course)
+            pages[course_path(course.slug)] = PageJob("lock.html", context.keys[course.id],
+                                                      partial(_lock_page, context, course))
     cards = [views.course_card(c, site, listed_slugs, context.images.of(c)) for c in courses]
     by_type: dict[CourseType, list[dict]] = {}
     by_category: dict[Category, list[dict]] = {}
@@ -148,7 +156,12 @@ class Listing:
     filters: dict
 
 
-def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset[str]) -> PageJob:
+def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset[str]) -> dict:
+    """Return the values of an open course's page (a draft's, in previews).
+
+    They depend on the course, its images and the site only (listed_slugs holds every category
+    of a listed course): what cache.course_key covers.
+    """
     site = context.catalog.site
     rendered = context.rendered[course.id]
     images = context.images.of(course)
@@ -165,10 +178,11 @@ def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset
     jsonld = None if draft else meta.course_jsonld(course, site, head.canonical, effective.meta_description,
                                                    effective.og_image)
     page = views.course_page(course, site, rendered, listed_slugs, images, draft=draft)
-    return _page_job(context, "course.html", head=head, course=page, jsonld=jsonld)
+    return _values(context, head=head, course=page, jsonld=jsonld)
 
 
-def _lock_page(context: RenderContext, course: Course) -> PageJob:
+def _lock_page(context: RenderContext, course: Course) -> dict:
+    """Return the values of a private course's lock screen; like a course page's, covered by its key."""
     site = context.catalog.site
     description = meta.lock_description(course)
     images = context.images.of(course)
@@ -180,7 +194,7 @@ def _lock_page(context: RenderContext, course: Course) -> PageJob:
         description=description, canonical=absolute_url(site.base_url, path), og_type="website",
         og_title=course.og_title or course.meta_title or course.name, og_description=description,
         og_image=image, og_image_alt=course.name, robots=NOINDEX, **_image_size(image, site, width, height))
-    return _page_job(context, "lock.html", head=head, course=views.lock_page(course, site, description, images))
+    return _values(context, head=head, course=views.lock_page(course, site, description, images))
 
 
 def _listing(context: RenderContext, listing: Listing, cards: list[dict]) -> dict[str, PageJob]:
@@ -234,10 +248,15 @@ def _image_size(image: str, site, width: int | None = None, height: int | None =
 
 
 def _page_job(context: RenderContext, name: str, **values) -> PageJob:
-    """Return the page as a job: its template and every value the template will see."""
+    """Return the page as a job whose inputs are every value the template will see."""
+    values = _values(context, **values)
+    return PageJob(name, orjson.dumps(values, option=orjson.OPT_NON_STR_KEYS), partial(dict, values))
+
+
+def _values(context: RenderContext, **values) -> dict:
     values.setdefault("jsonld", None)
     values["site"] = views.site_view(context.catalog.site, preview=context.preview)
-    return PageJob(name, values)
+    return values
 
 
 def template_fingerprints(env: jinja2.Environment, names: set[str]) -> dict[str, str]:
@@ -277,16 +296,15 @@ def template_fingerprints(env: jinja2.Environment, names: set[str]) -> dict[str,
 
 
 def job_digest(job: PageJob, fingerprint: str) -> str:
-    """Return a digest of everything that decides a page's bytes: its templates and its values."""
-    values = orjson.dumps(job.values, option=orjson.OPT_NON_STR_KEYS)
-    return hashlib.blake2b(fingerprint.encode() + values, digest_size=16).hexdigest()
+    """Return a digest of everything that decides a page's bytes: its templates and its inputs."""
+    return hashlib.blake2b(fingerprint.encode() + b"\0" + job.inputs, digest_size=16).hexdigest()
 
 
 def render_page(env: jinja2.Environment, job: PageJob) -> bytes:
     """Render one planned page; a template mistake becomes a TemplateProblem naming file and line."""
     name = job.template
     try:
-        return env.get_template(name).render(job.values).encode("utf-8")
+        return env.get_template(name).render(job.values()).encode("utf-8")
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(Issue(exc.filename or name, exc.lineno or 0, 0, "", f"template syntax error: {exc.message}"))
     except jinja2.TemplateError as exc:

@@ -113,7 +113,7 @@ class Document:
     display: str  # as shown to users: the --content path joined with the relative path
     source: str  # relative to the content directory, with forward slashes (stable across machines)
     data: object
-    description_key: bytes = b""  # a valid course file's Markdown description, kept as its digest (loading.py)
+    description_key: str = ""  # a valid course file's Markdown description, kept as its digest (loading.py)
 
 
 def discover_courses(content_dir: Path) -> list[Path]:
