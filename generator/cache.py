@@ -19,7 +19,7 @@ import orjson
 
 from generator import __version__
 
-_FORMAT = 4
+_FORMAT = 5
 RACY_WINDOW_NS = 3_000_000_000
 _STAMP = (_FORMAT, __version__, sys.version_info[:2])
 
@@ -33,6 +33,8 @@ class BuildCache:
     documents: dict[str, tuple[tuple, object]] = field(default_factory=dict)  # path -> (stat key, data)
     descriptions: dict[bytes, object] = field(default_factory=dict)  # Markdown digest -> Rendered
     pages: dict[str, str] = field(default_factory=dict)  # output path -> job digest
+    feed_items: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (course key, item)
+    search_entries: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (course key, entry)
     saved_ns: int = 0  # when the cache was written, for the racy-file rule below
 
     def trusts(self, key: tuple | None) -> bool:

@@ -49,15 +49,23 @@ def _sitemap_index(urls: list[str]) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-def search_index(catalog: Catalog, excerpts: dict[int, str], *, preview: bool) -> bytes:
-    """Return public/search.json: the listed courses only, each as its card shows it, plus a summary.
+def search_index(catalog: Catalog, excerpts: dict[int, str], keys: dict[int, bytes],
+                 known: dict[int, tuple[bytes, bytes]], *, preview: bool) -> tuple[bytes, dict]:
+    """Return public/search.json, and its entries by course id for the next build's `known`.
 
-    It is a public file: built from privacy.listed_courses and listed_categories, never from the
-    whole catalog, so a private, secret, draft or deleted course cannot reach it.
+    Only the listed courses are in it, each as its card shows it, plus a summary. It is a
+    public file: built from privacy.listed_courses and listed_categories, never from the whole
+    catalog, so a private, secret, draft or deleted course cannot reach it. An entry whose
+    course key is unchanged since the last build is taken from `known` as it is.
     """
     site = catalog.site
     listed_slugs = frozenset(c.slug for c in listed_categories(catalog, preview=preview))
-    entries = [views.search_entry(course, site, listed_slugs,
-                                  meta.effective_meta(course, site, excerpts[course.id], "").meta_description)
-               for course in listed_courses(catalog, preview=preview)]
-    return orjson.dumps({"courses": entries}) + b"\n"
+    entries = {}
+    for course in listed_courses(catalog, preview=preview):
+        before = known.get(course.id)
+        if before is not None and before[0] == keys[course.id]:
+            entries[course.id] = before
+            continue
+        summary = meta.effective_meta(course, site, excerpts[course.id], "").meta_description
+        entries[course.id] = (keys[course.id], orjson.dumps(views.search_entry(course, site, listed_slugs, summary)))
+    return b'{"courses":[' + b",".join(entry for _, entry in entries.values()) + b"]}\n", entries

@@ -69,20 +69,34 @@ def checked(item: dict) -> dict:
     return item
 
 
-def model_items(catalog: Catalog, rendered: dict[int, Rendered], images: ImageSet) -> dict[int, dict]:
-    """Return the checked Course Dashboard item of every course that belongs in some feed, by id."""
-    return {course.id: checked(dashboard_item(course, catalog, rendered[course.id], images.of(course)))
-            for course in catalog.courses
-            if is_public_feed_item(course) or restricted_feed(course) is not None}
+def model_items(catalog: Catalog, rendered: dict[int, Rendered], images: ImageSet, keys: dict[int, bytes],
+                known: dict[int, tuple[bytes, bytes]]) -> dict[int, tuple[bytes, bytes]]:
+    """Return (course key, checked item) of every course that belongs in some feed, by id.
+
+    Each item is serialised as it stands in a model feed (feed_item_bytes). `known` is the last
+    build's result: the item of a course whose key has not changed is taken from it as it is.
+    """
+    items = {}
+    for course in catalog.courses:
+        if not (is_public_feed_item(course) or restricted_feed(course) is not None):
+            continue
+        key = keys[course.id]
+        before = known.get(course.id)
+        if before is not None and before[0] == key:
+            items[course.id] = before
+        else:
+            item = checked(dashboard_item(course, catalog, rendered[course.id], images.of(course)))
+            items[course.id] = (key, nested(item, depth=2))
+    return items
 
 
-def model_feeds(catalog: Catalog, items: dict[int, dict]) -> dict[str, bytes]:
+def model_feeds(catalog: Catalog, items: dict[int, tuple[bytes, bytes]]) -> dict[str, bytes]:
     """Return every model feed keyed by output path: public/feeds/open*.json, restricted/feeds/*.json."""
-    groups: dict[str, list[dict]] = {"open": [], **{name: [] for name in RESTRICTED_FEEDS}}
+    groups: dict[str, list[bytes]] = {"open": [], **{name: [] for name in RESTRICTED_FEEDS}}
     for course in catalog.courses:  # already ordered by id
         name = "open" if is_public_feed_item(course) else restricted_feed(course)
         if name is not None:
-            groups[name].append(items[course.id])
+            groups[name].append(items[course.id][1])
     files = {}
     for name, group in groups.items():
         folder = "public/feeds" if name == "open" else "restricted/feeds"
@@ -92,7 +106,7 @@ def model_feeds(catalog: Catalog, items: dict[int, dict]) -> dict[str, bytes]:
     return files
 
 
-def _paged_feed(folder: str, name: str, items: list[dict], size: int, base: str) -> dict[str, bytes]:
+def _paged_feed(folder: str, name: str, items: list[bytes], size: int, base: str) -> dict[str, bytes]:
     pages = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
     file_names = [f"{name}.json" if n == 0 else f"{name}-{n + 1}.json" for n in range(len(pages))]
     files = {}
@@ -101,19 +115,19 @@ def _paged_feed(folder: str, name: str, items: list[dict], size: int, base: str)
             "count": len(items),
             "next": base + file_names[n + 1] if n + 1 < len(pages) else None,
             "previous": base + file_names[n - 1] if n > 0 else None,
-            "results": page,
         }
-        files[f"{folder}/{file_names[n]}"] = dumps(envelope)
+        files[f"{folder}/{file_names[n]}"] = with_list(envelope, "results", page)
     return files
 
 
-def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int, Rendered], models: dict[int, dict]) -> bytes:
+def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int, Rendered],
+              models: dict[int, tuple[bytes, bytes]]) -> bytes:
     """Return a JSON Feed 1.1 of the listed courses, newest first, with the model item in `_course`."""
     site = catalog.site
     items = []
     for course in sorted(courses, key=lambda c: (c.created_at, c.id), reverse=True):
         url = absolute_url(site.base_url, course_path(course.slug))
-        model = models[course.id]
+        model = orjson.loads(models[course.id][1])
         items.append({
             "id": str(course.id),  # JSON Feed: unchanged for the item's life; a slug, and so its URL, may change
             "url": url,
@@ -141,3 +155,16 @@ def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int,
 def dumps(value: object) -> bytes:
     """Serialise JSON the same way every time: UTF-8, two-space indent, final newline."""
     return orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def nested(value: object, depth: int) -> bytes:
+    """Serialise a value as dumps() writes it `depth` levels deep in a document: a reusable piece."""
+    pad = b"  " * depth
+    return pad + orjson.dumps(value, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n" + pad)
+
+
+def with_list(head: dict, name: str, pieces: list[bytes]) -> bytes:
+    """Return dumps({**head, name: [...]}) for a list whose items are already nested(item, depth=2)."""
+    opening = orjson.dumps(head, option=orjson.OPT_INDENT_2)[:-2]  # without the closing "\n}"
+    body = b"[\n" + b",\n".join(pieces) + b"\n  ]" if pieces else b"[]"
+    return opening + (b",\n" if head else b"\n") + b'  "' + name.encode() + b'": ' + body + b"\n}\n"

@@ -175,8 +175,8 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
     try:
         progress(f"writing {len(pages)} pages")
         counts = _write_pages(staging, pages, env, catalog, cache, options.jobs,
-                              meanwhile=lambda: _write_site_files(staging, catalog, pages, rendered, images,
-                                                                  options.preview))
+                              meanwhile=lambda: _write_site_files(staging, catalog, pages, rendered, images, keys,
+                                                                  cache, options.preview))
         staging.finish(output.manifest(staging, catalog, slugs, preview=options.preview))
     except BaseException:
         staging.discard()
@@ -224,20 +224,24 @@ def _render_chunk(shared: tuple, targets: list[str]) -> list[tuple[str, str]]:
 
 
 def _write_site_files(staging: output.Staging, catalog: Catalog, pages: dict, rendered: dict, images,
-                      preview: bool) -> None:
-    """Write what is not a templated page: sitemap, robots, headers, search index, assets, images and feeds."""
+                      keys: dict[int, bytes], cache: BuildCache, preview: bool) -> None:
+    """Write what is not a templated page: sitemap, robots, headers, search index, assets, images and feeds.
+
+    A course's feed item and search entry are taken from the cache while its key is unchanged.
+    """
     for path, content in discovery.render_sitemap(catalog, pages, preview=preview).items():
         staging.write(f"public/{path}", content, "generator")
     for path, content in render.render_headers(preview=preview).items():
         staging.write(f"public/{path}", content, "generator")
     excerpts = {course_id: r.excerpt for course_id, r in rendered.items()}
-    staging.write("public/search.json", discovery.search_index(catalog, excerpts, preview=preview), "courses")
+    index, cache.search_entries = discovery.search_index(catalog, excerpts, keys, cache.search_entries, preview=preview)
+    staging.write("public/search.json", index, "courses")
     for asset in sorted(ASSETS.iterdir()):
         staging.write(f"public/assets/{asset.name}", asset.read_bytes(), f"generator/assets/{asset.name}")
     staging.write("public/favicon.ico", (ASSETS / "favicon.ico").read_bytes(), "generator/assets/favicon.ico")
     for path, content in images.files.items():
         staging.write(f"public/{path}", content, images.sources[path])
-    items = feeds.model_items(catalog, rendered, images)
+    items = cache.feed_items = feeds.model_items(catalog, rendered, images, keys, cache.feed_items)
     for path, content in feeds.model_feeds(catalog, items).items():
         staging.write(path, content, "courses")
     staging.write("public/feeds/open.feed.json", feeds.json_feed(catalog, listed_courses(catalog), rendered, items),

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from tests.conftest import course
 
@@ -105,3 +106,18 @@ def test_feed_items_are_ordered_by_id(project):
     project.add(course(30, "C"), course(4, "A"), course(12, "B"))
     assert project.build() == 0
     assert [item["id"] for item in project.json("public/feeds/open.json")["results"]] == [4, 12, 30]
+
+
+ITEMS = [{"id": 1, "name": "Café \"Crème\"", "categories": [], "created_by": {"id": 7, "deleted": False}},
+         {"id": 2, "name": "x\ny", "categories": [{"id": 3, "slug": "a"}, {"id": 4, "slug": "b"}], "avg": None},
+         {"id": 3, "tags": ["ü", "</script>"], "nested": {"deeper": {"list": [1, [2, 3], {}]}}}]
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_feed_pieces_assemble_to_exactly_what_one_dump_writes(count):
+    """A rebuild reuses each unchanged course's serialised item: the assembled feed must be the same bytes."""
+    from generator.feeds import dumps, nested, with_list
+
+    items = ITEMS[:count]
+    head = {"count": count, "next": "https://example.org/feeds/open-2.json", "previous": None}
+    assert with_list(head, "results", [nested(item, depth=2) for item in items]) == dumps({**head, "results": items})
