@@ -20,7 +20,7 @@ import orjson
 
 from generator import __version__
 
-_FORMAT = 6
+_FORMAT = 8
 RACY_WINDOW_NS = 3_000_000_000
 _STAMP = (_FORMAT, __version__, sys.version_info[:2])
 
@@ -36,6 +36,8 @@ class BuildCache:
     pages: dict[str, str] = field(default_factory=dict)  # output path -> job digest
     feed_items: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (course key, item)
     search_entries: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (course key, entry)
+    feed_entries: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (key, JSON Feed item)
+    cards: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (course key, card values)
     saved_ns: int = 0  # when the cache was written, for the racy-file rule below
 
     def trusts(self, key: tuple | None) -> bool:

@@ -58,6 +58,8 @@ def assemble_catalog(site: SiteConfig, registry: _Registry, courses: tuple[Cours
 
 def name_key(name: str) -> str:
     """Return the name as uniqueness compares it: case, width and invisible characters ignored."""
+    if name.isascii():  # NFKC leaves ASCII as it is, and no ASCII character is invisible (Cf)
+        return " ".join(name.casefold().split())
     folded = unicodedata.normalize("NFKC", name).casefold()
     visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")  # zero-width, bidi marks
     return " ".join(visible.split())

@@ -121,16 +121,24 @@ def _paged_feed(folder: str, name: str, items: list[bytes], size: int, base: str
 
 
 def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int, Rendered],
-              models: dict[int, tuple[bytes, bytes]]) -> bytes:
-    """Return a JSON Feed 1.1 of the listed courses, newest first, with the model item in `_course`."""
+              models: dict[int, tuple[bytes, bytes]], known: dict[int, tuple[bytes, bytes]]) -> tuple[bytes, dict]:
+    """Return a JSON Feed 1.1 of the listed courses, newest first, with the model item in `_course`.
+
+    Also return its items by course id, for the next build's `known`: an item whose course key
+    (the first of its model item's pair) is unchanged is taken from it as it is.
+    """
     site = catalog.site
-    items = []
+    items = {}
     for course in sorted(courses, key=lambda c: (c.created_at, c.id), reverse=True):
-        url = absolute_url(site.base_url, course_path(course.slug))
-        model = orjson.loads(models[course.id][1])
-        items.append({
+        key, model_item = models[course.id]
+        before = known.get(course.id)
+        if before is not None and before[0] == key:
+            items[course.id] = before
+            continue
+        model = orjson.loads(model_item)
+        item = {
             "id": str(course.id),  # JSON Feed: unchanged for the item's life; a slug, and so its URL, may change
-            "url": url,
+            "url": absolute_url(site.base_url, course_path(course.slug)),
             "title": course.name,
             "content_html": rendered[course.id].description_html,
             "summary": model["meta_description"],
@@ -139,17 +147,17 @@ def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int,
             "authors": [{"name": course.created_by.real_name or course.created_by.username}],
             "tags": [c.name for c in course.categories],
             "_course": model,  # exactly the Course Dashboard item, as in open.json
-        })
-    feed = {
+        }
+        items[course.id] = (key, nested(item, depth=2))
+    head = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": site.title,
         "home_page_url": site.base_url,
         "feed_url": site.base_url + "feeds/open.feed.json",
         "description": site.description,
         "language": site.language,
-        "items": items,
     }
-    return dumps(feed)
+    return with_list(head, "items", [piece for _, piece in items.values()]), items
 
 
 def dumps(value: object) -> bytes:

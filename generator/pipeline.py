@@ -168,7 +168,9 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
     env = render.make_environment(options.template_dir)
     site = cache_store.site_key(catalog.site, options.preview)
     keys = {course.id: cache_store.course_key(site, course, images.of(course)) for course in catalog.courses}
-    context = render.RenderContext(catalog, rendered, images, options.preview, keys)
+    cache.cards = render.card_values(catalog, images, keys, cache.cards, preview=options.preview)
+    context = render.RenderContext(catalog, rendered, images, options.preview, keys,
+                                   {course_id: card for course_id, (_, card) in cache.cards.items()})
     pages = _merge(render.render_site(context),
                    render.render_redirects(context, history.redirects(catalog, slugs, preview=options.preview)))
     staging = output.Staging(options.out, previous)
@@ -244,8 +246,8 @@ def _write_site_files(staging: output.Staging, catalog: Catalog, pages: dict, re
     items = cache.feed_items = feeds.model_items(catalog, rendered, images, keys, cache.feed_items)
     for path, content in feeds.model_feeds(catalog, items).items():
         staging.write(path, content, "courses")
-    staging.write("public/feeds/open.feed.json", feeds.json_feed(catalog, listed_courses(catalog), rendered, items),
-                  "courses")
+    feed, cache.feed_entries = feeds.json_feed(catalog, listed_courses(catalog), rendered, items, cache.feed_entries)
+    staging.write("public/feeds/open.feed.json", feed, "courses")
 
 
 def _merge(first: dict, second: dict) -> dict:

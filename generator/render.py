@@ -60,6 +60,27 @@ class RenderContext:
     images: ImageSet  # course id → published images
     preview: bool
     keys: dict[int, bytes]  # course id → everything that decides what the build makes of it (cache.course_key)
+    cards: dict[int, bytes]  # listed course id → its card's values, serialised (card_values)
+
+
+def card_values(catalog: Catalog, images: ImageSet, keys: dict[int, bytes], known: dict[int, tuple[bytes, bytes]], *,
+                preview: bool) -> dict[int, tuple[bytes, bytes]]:
+    """Return (course key, serialised card values) of every listed course, by id.
+
+    Listing pages are keyed by what their cards show, so that an edit a card does not show
+    (a description) re-renders no listing. A card whose course key is unchanged is taken from
+    `known`, the last build's result, as it is.
+    """
+    listed_slugs = frozenset(c.slug for c in listed_categories(catalog, preview=preview))
+    cards = {}
+    for course in listed_courses(catalog, preview=preview):
+        before = known.get(course.id)
+        if before is not None and before[0] == keys[course.id]:
+            cards[course.id] = before
+        else:
+            card = views.course_card(course, catalog.site, listed_slugs, images.of(course))
+            cards[course.id] = (keys[course.id], orjson.dumps(card))
+    return cards
 
 
 def make_environment(user_templates: Path | None) -> jinja2.Environment:
@@ -114,20 +135,19 @@ def render_site(context: RenderContext) -> dict[str, PageJob]:
         elif view is PublicView.LOCK:
             pages[course_path(course.slug)] = PageJob("lock.html", context.keys[course.id],
                                                       partial(_lock_page, context, course))
-    cards = [views.course_card(c, site, listed_slugs, context.images.of(c)) for c in courses]
-    by_type: dict[CourseType, list[dict]] = {}
-    by_category: dict[Category, list[dict]] = {}
-    for card, course in zip(cards, courses):
-        by_type.setdefault(course.type, []).append(card)
+    by_type: dict[CourseType, list[Course]] = {}
+    by_category: dict[Category, list[Course]] = {}
+    for course in courses:
+        by_type.setdefault(course.type, []).append(course)
         for category in dict.fromkeys(course.categories):
-            by_category.setdefault(category, []).append(card)
+            by_category.setdefault(category, []).append(course)
     types = [t for t in CourseType if t in by_type]
 
     def filters(**current) -> dict:
         return views.filters_view(site, types, list(categories), **current)
 
     pages.update(_listing(context, Listing(site.title, site.description, index_path, "index.html", filters()),
-                          cards))
+                          list(courses)))
     for course_type in types:
         members = by_type[course_type]
         listing = Listing(f"{course_type.label} courses", course_type.explanation,
@@ -197,10 +217,11 @@ def _lock_page(context: RenderContext, course: Course) -> dict:
     return _values(context, head=head, course=views.lock_page(course, site, description, images))
 
 
-def _listing(context: RenderContext, listing: Listing, cards: list[dict]) -> dict[str, PageJob]:
+def _listing(context: RenderContext, listing: Listing, courses: list[Course]) -> dict[str, PageJob]:
+    """Return the pages of one listing; each page's inputs are its own values and its cards'."""
     site = context.catalog.site
     size = site.page_size
-    count = max(1, math.ceil(len(cards) / size))
+    count = max(1, math.ceil(len(courses) / size))
     pages = {}
     for number in range(1, count + 1):
         path = listing.path_of(number)
@@ -211,15 +232,21 @@ def _listing(context: RenderContext, listing: Listing, cards: list[dict]) -> dic
         }
         title = listing.heading if number == 1 else f"{listing.heading} (page {number})"
         head = _head(context, title, listing.intro or site.description or listing.heading, path)
-        shown = cards[(number - 1) * size: number * size]
+        shown = [context.cards[c.id] for c in courses[(number - 1) * size: number * size]]
         jsonld = None
         if listing.template == "index.html" and shown:  # Google's Course list: the catalog's summary pages
-            jsonld = meta.item_list_jsonld([site.base_url + card["url"].removeprefix(site.base_path)
-                                            for card in shown], first_position=(number - 1) * size + 1)
-        pages[path] = _page_job(context, listing.template, head=head, heading=listing.heading, intro=listing.intro,
-                              courses=_above_the_fold(shown), pagination=pagination, filters=listing.filters,
-                              jsonld=jsonld)
+            jsonld = meta.item_list_jsonld([absolute_url(site.base_url, course_path(c.slug))
+                                            for c in courses[(number - 1) * size: number * size]],
+                                           first_position=(number - 1) * size + 1)
+        values = _values(context, head=head, heading=listing.heading, intro=listing.intro, pagination=pagination,
+                         filters=listing.filters, jsonld=jsonld)
+        inputs = orjson.dumps(values) + b"".join(b"\0" + card for card in shown)
+        pages[path] = PageJob(listing.template, inputs, partial(_with_cards, values, shown))
     return pages
+
+
+def _with_cards(values: dict, cards: list[bytes]) -> dict:
+    return {**values, "courses": _above_the_fold([orjson.loads(card) for card in cards])}
 
 
 def _above_the_fold(cards: list[dict], eager: int = 3) -> list[dict]:
