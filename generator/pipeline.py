@@ -25,7 +25,7 @@ from generator.model import Catalog
 from generator.privacy import listed_courses, needs_description
 from generator.sources import Document, discover_courses, load_document
 from generator.validate import validate_document
-from generator.urls import COURSES_DIR, course_path
+from generator.urls import course_path
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -168,17 +168,28 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
     env = render.make_environment(options.template_dir)
     site = cache_store.site_key(catalog.site, options.preview)
     keys = {course.id: cache_store.course_key(site, course, images.of(course)) for course in catalog.courses}
-    cache.cards = render.card_values(catalog, images, keys, cache.cards, preview=options.preview)
-    context = render.RenderContext(catalog, rendered, images, options.preview, keys,
-                                   {course_id: card for course_id, (_, card) in cache.cards.items()})
-    pages = _merge(render.render_site(context),
+    context = render.RenderContext(catalog, rendered, images, options.preview, keys, {})
+    pages = _merge(render.course_pages(context),
                    render.render_redirects(context, history.redirects(catalog, slugs, preview=options.preview)))
+    listings: dict[str, render.PageJob] = {}
+
+    def plan_listings_and_write_site_files() -> None:
+        cache.cards = render.card_values(catalog, images, keys, cache.cards, preview=options.preview)
+        cards = {course_id: card for course_id, (_, card) in cache.cards.items()}
+        listings.update(render.listing_pages(replace(context, cards=cards)))
+        _write_site_files(staging, catalog, _merge(pages, listings), rendered, images, keys, cache, options.preview)
+
     staging = output.Staging(options.out, previous)
     try:
-        progress(f"writing {len(pages)} pages")
+        progress(f"writing {len(pages)} course pages")
+        # Course pages need nothing from the listings: the workers render them while this
+        # process makes the cards, plans the listings and writes the feeds; then the listings.
         counts = _write_pages(staging, pages, env, catalog, cache, options.jobs,
-                              meanwhile=lambda: _write_site_files(staging, catalog, pages, rendered, images, keys,
-                                                                  cache, options.preview))
+                              meanwhile=plan_listings_and_write_site_files)
+        progress(f"writing {len(listings)} listing pages")
+        more = _write_pages(staging, listings, env, catalog, cache, options.jobs)
+        counts = {name: counts[name] + more[name] for name in counts}
+        cache.pages = {path: digest for path, digest in cache.pages.items() if path in staging.files}
         staging.finish(output.manifest(staging, catalog, slugs, preview=options.preview))
     except BaseException:
         staging.discard()
@@ -190,11 +201,10 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
 
 
 def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], env, catalog: Catalog,
-                 cache: BuildCache, jobs: int, meanwhile: Callable[[], None]) -> dict:
-    """Write every page: unchanged ones are linked from the last build, the rest rendered in parallel.
+                 cache: BuildCache, jobs: int, meanwhile: Callable[[], None] | None = None) -> dict:
+    """Write pages: unchanged ones are taken from the last build, the rest rendered in parallel.
 
-    `meanwhile` is the parent's own share of the writing (feeds, sitemap, search index), done
-    while the workers render instead of after them.
+    `meanwhile` is work of this process's own, done while the workers render.
     """
     sources = {f"public/{course_path(c.slug)}": c.source for c in catalog.courses}
     fingerprints = render.template_fingerprints(env, {job.template for job in pages.values()})
@@ -205,9 +215,6 @@ def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], env,
         digests[target] = render.job_digest(job, fingerprints[job.template])
         if cache.pages.get(target) != digests[target] or not staging.reuse(target):
             to_render.append(target)
-    # Listing pages cost several times a course page: hand them out first, so that no worker is
-    # left with a chunk of them while the other waits (longest jobs first).
-    to_render.sort(key=lambda target: target.startswith(f"public/{COURSES_DIR}/"))
     shared = (env, {f"public/{path}": job for path, job in pages.items()}, staging.root, staging.present)
     try:
         written = map_chunks(_render_chunk, shared, to_render, jobs, meanwhile=meanwhile)
@@ -215,7 +222,7 @@ def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], env,
         raise BuildFailed((problem.issue,)) from None
     for target, sha in written:
         staging.record(target, sha)
-    cache.pages = digests
+    cache.pages.update(digests)
     return {"rendered": len(to_render), "reused": len(pages) - len(to_render)}
 
 

@@ -120,12 +120,10 @@ def _card_renderer(env: jinja2.Environment):
     return card
 
 
-def render_site(context: RenderContext) -> dict[str, PageJob]:
-    """Return every page of the public site as a job, keyed by path relative to public/."""
+def course_pages(context: RenderContext) -> dict[str, PageJob]:
+    """Return the page of every course the public site shows, and the 404 page, keyed by path under public/."""
     site = context.catalog.site
-    courses = listed_courses(context.catalog, preview=context.preview)
-    categories = listed_categories(context.catalog, preview=context.preview)
-    listed_slugs = frozenset(c.slug for c in categories)
+    listed_slugs = frozenset(c.slug for c in listed_categories(context.catalog, preview=context.preview))
     pages: dict[str, PageJob] = {}
     for course in context.catalog.courses:
         view = public_view(course, preview=context.preview)
@@ -135,6 +133,16 @@ def render_site(context: RenderContext) -> dict[str, PageJob]:
         elif view is PublicView.LOCK:
             pages[course_path(course.slug)] = PageJob("lock.html", context.keys[course.id],
                                                       partial(_lock_page, context, course))
+    pages["404.html"] = _page_job(context, "404.html", head=_head(context, "Page not found", site.description,
+                                                              "404.html", robots="noindex"))
+    return pages
+
+
+def listing_pages(context: RenderContext) -> dict[str, PageJob]:
+    """Return the catalog's, each type's and each category's pages of cards (context.cards), keyed by path."""
+    site = context.catalog.site
+    courses = listed_courses(context.catalog, preview=context.preview)
+    categories = listed_categories(context.catalog, preview=context.preview)
     by_type: dict[CourseType, list[Course]] = {}
     by_category: dict[Category, list[Course]] = {}
     for course in courses:
@@ -146,8 +154,8 @@ def render_site(context: RenderContext) -> dict[str, PageJob]:
     def filters(**current) -> dict:
         return views.filters_view(site, types, list(categories), **current)
 
-    pages.update(_listing(context, Listing(site.title, site.description, index_path, "index.html", filters()),
-                          list(courses)))
+    pages = _listing(context, Listing(site.title, site.description, index_path, "index.html", filters()),
+                     list(courses))
     for course_type in types:
         members = by_type[course_type]
         listing = Listing(f"{course_type.label} courses", course_type.explanation,
@@ -160,8 +168,6 @@ def render_site(context: RenderContext) -> dict[str, PageJob]:
                           lambda page, slug=category.slug: paged_path(category_path(slug), page), "category.html",
                           filters(current_category=category.slug))
         pages.update(_listing(context, listing, members))
-    pages["404.html"] = _page_job(context, "404.html", head=_head(context, "Page not found", site.description,
-                                                              "404.html", robots="noindex"))
     return pages
 
 

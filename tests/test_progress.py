@@ -44,7 +44,8 @@ def test_build_reports_its_stages(project):
     project.add(course(1, "One"), course(2, "Two"))
     stages: list[str] = []
     build(Options(project.content, project.out), stages.append)
-    assert stages == ["checking 2 course files", "writing 6 pages"]  # 2 courses, index, category, type, 404
+    # 2 courses and the 404 page; then the index, the category and the type
+    assert stages == ["checking 2 course files", "writing 3 course pages", "writing 3 listing pages"]
 
 
 def test_piped_build_prints_only_the_summary(project):
