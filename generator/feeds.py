@@ -120,12 +120,18 @@ def _paged_feed(folder: str, name: str, items: list[bytes], size: int, base: str
     return files
 
 
-def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int, Rendered],
-              models: dict[int, tuple[bytes, bytes]], known: dict[int, tuple[bytes, bytes]]) -> tuple[bytes, dict]:
-    """Return a JSON Feed 1.1 of the listed courses, newest first, with the model item in `_course`.
+JSON_FEED = "public/feeds/open.feed.json"
 
-    Also return its items by course id, for the next build's `known`: an item whose course key
-    (the first of its model item's pair) is unchanged is taken from it as it is.
+
+def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int, Rendered],
+              models: dict[int, tuple[bytes, bytes]], known: dict[int, tuple[bytes, bytes]]) -> tuple[dict, dict]:
+    """Return the JSON Feed 1.1 of the listed courses, newest first, with the model item in `_course`.
+
+    It is keyed by output path and paged like the model feeds (feed_page_size items a file),
+    each page pointing at the next with JSON Feed's own `next_url`: a reader fetches the newest
+    items, not a file of every description in the catalog. Also return its items by course id,
+    for the next build's `known`: an item whose course key (the first of its model item's pair)
+    is unchanged is taken from it as it is.
     """
     site = catalog.site
     items = {}
@@ -153,11 +159,19 @@ def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int,
         "version": "https://jsonfeed.org/version/1.1",
         "title": site.title,
         "home_page_url": site.base_url,
-        "feed_url": site.base_url + "feeds/open.feed.json",
+        "feed_url": site.base_url + "feeds/open.feed.json",  # the feed's identity, on every page
         "description": site.description,
         "language": site.language,
     }
-    return with_list(head, "items", [piece for _, piece in items.values()]), items
+    pieces = [piece for _, piece in items.values()]
+    size = site.feed_page_size
+    pages = [pieces[start:start + size] for start in range(0, len(pieces), size)] or [[]]
+    paths = [JSON_FEED] + [JSON_FEED.replace(".feed.json", f".feed-{n}.json") for n in range(2, len(pages) + 1)]
+    files = {}
+    for number, page in enumerate(pages):
+        more = {"next_url": site.base_url + paths[number + 1].removeprefix("public/")} if number + 1 < len(pages) else {}
+        files[paths[number]] = with_list({**head, **more}, "items", page)
+    return files, items
 
 
 def dumps(value: object) -> bytes:

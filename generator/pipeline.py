@@ -253,8 +253,9 @@ def _write_site_files(staging: output.Staging, catalog: Catalog, pages: dict, re
     items = cache.feed_items = feeds.model_items(catalog, rendered, images, keys, cache.feed_items)
     for path, content in feeds.model_feeds(catalog, items).items():
         staging.write(path, content, "courses")
-    feed, cache.feed_entries = feeds.json_feed(catalog, listed_courses(catalog), rendered, items, cache.feed_entries)
-    staging.write("public/feeds/open.feed.json", feed, "courses")
+    pages, cache.feed_entries = feeds.json_feed(catalog, listed_courses(catalog), rendered, items, cache.feed_entries)
+    for path, content in pages.items():
+        staging.write(path, content, "courses")
 
 
 def _merge(first: dict, second: dict) -> dict:

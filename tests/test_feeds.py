@@ -102,6 +102,18 @@ def test_large_feeds_are_paged_with_next_and_previous(project):
     assert [item["id"] for item in third["results"]] == [5] and third["next"] is None
 
 
+def test_the_json_feed_is_paged_newest_first_with_next_url(project):
+    project.write("site.yaml", {"title": "T", "base_url": "https://academy.test", "feed_page_size": 2})
+    project.add(*(course(i, f"Course {i}", created_at=f"2025-01-0{i}T00:00:00Z") for i in range(1, 6)))
+    assert project.build() == 0
+    pages = [project.json(f"public/feeds/{name}") for name in ("open.feed.json", "open.feed-2.json", "open.feed-3.json")]
+    assert [[item["id"] for item in page["items"]] for page in pages] == [["5", "4"], ["3", "2"], ["1"]]
+    assert [page.get("next_url") for page in pages] == [
+        "https://academy.test/feeds/open.feed-2.json", "https://academy.test/feeds/open.feed-3.json", None]
+    assert {page["feed_url"] for page in pages} == {"https://academy.test/feeds/open.feed.json"}
+    assert not (project.out / "public/feeds/open.feed-4.json").exists()
+
+
 def test_feed_items_are_ordered_by_id(project):
     project.add(course(30, "C"), course(4, "A"), course(12, "B"))
     assert project.build() == 0
