@@ -220,16 +220,22 @@ def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], env,
         written = map_chunks(_render_chunk, shared, to_render, jobs, meanwhile=meanwhile)
     except render.TemplateProblem as problem:
         raise BuildFailed((problem.issue,)) from None
-    for target, sha in written:
+    cards = env.globals["card"].known
+    for target, sha, card in written:
         staging.record(target, sha)
+        if card is not None:  # kept for the listings, which are rendered by processes forked later
+            cards.setdefault(*card)
     cache.pages.update(digests)
     return {"rendered": len(to_render), "reused": len(pages) - len(to_render)}
 
 
-def _render_chunk(shared: tuple, targets: list[str]) -> list[tuple[str, str]]:
+def _render_chunk(shared: tuple, targets: list[str]) -> list[tuple[str, str, tuple | None]]:
     env, jobs, root, present = shared
-    return [(target, output.write_file(root, target, render.render_page(env, jobs[target]), present.get(target)))
-            for target in targets]
+    written = []
+    for target in targets:
+        page, card = render.render_page(env, jobs[target])
+        written.append((target, output.write_file(root, target, page, present.get(target)), card))
+    return written
 
 
 def _write_site_files(staging: output.Staging, catalog: Catalog, pages: dict, rendered: dict, images,

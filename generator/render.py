@@ -49,6 +49,7 @@ class PageJob:
     template: str
     inputs: bytes
     values: Callable[[], dict]
+    card: Callable[[], dict] | None = None  # a listed course's card, rendered beside its page (Cards)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,28 +97,33 @@ def make_environment(user_templates: Path | None) -> jinja2.Environment:
         lstrip_blocks=True,
         auto_reload=False,  # a build never sees a template change mid-run: skip a stat per {% include %}
     )
-    env.globals["card"] = _card_renderer(env)
+    env.globals["card"] = Cards(env)
     return env
 
 
-def _card_renderer(env: jinja2.Environment):
-    """Return `card(course)` for templates: _card.html rendered once per distinct card.
+class Cards:
+    """`card(course)` for templates: _card.html rendered once per distinct card and process.
 
-    A listed course appears on the catalog, its type and each of its categories; its card is
-    the same every time, so it is rendered once (per process) and reused.
+    A listed course appears on the catalog, its type and each of its categories with the same
+    card. A card sees `course` and `site` only, so that it can be rendered ahead, beside its
+    course's page (PageJob.card), and handed to the processes that render the listings.
     """
-    rendered: dict[bytes, Markup] = {}
+
+    def __init__(self, env: jinja2.Environment):
+        self.env = env
+        self.known: dict[bytes, str] = {}  # card values, serialised → HTML
 
     @jinja2.pass_context
-    def card(context, course: dict) -> Markup:
-        key = orjson.dumps(course, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
-        html = rendered.get(key)
-        if html is None:
-            html = Markup(env.get_template("_card.html").render({**context.get_all(), "course": course}))
-            rendered[key] = html
-        return html
+    def __call__(self, context, course: dict) -> Markup:
+        return Markup(self.render(course, context["site"])[1])
 
-    return card
+    def render(self, course: dict, site: dict) -> tuple[bytes, str]:
+        """Return a card's key and HTML, rendering it unless this process knows it already."""
+        key = orjson.dumps(course, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+        html = self.known.get(key)
+        if html is None:
+            html = self.known[key] = self.env.get_template("_card.html").render({"site": site, "course": course})
+        return key, html
 
 
 def course_pages(context: RenderContext) -> dict[str, PageJob]:
@@ -129,7 +135,8 @@ def course_pages(context: RenderContext) -> dict[str, PageJob]:
         view = public_view(course, preview=context.preview)
         if view is PublicView.FULL:
             pages[course_path(course.slug)] = PageJob("course.html", context.keys[course.id],
-                                                      partial(_course_page, context, course, listed_slugs))
+                                                      partial(_course_page, context, course, listed_slugs),
+                                                      partial(_listed_card, context, course, listed_slugs))
         elif view is PublicView.LOCK:
             pages[course_path(course.slug)] = PageJob("lock.html", context.keys[course.id],
                                                       partial(_lock_page, context, course))
@@ -255,6 +262,12 @@ def _with_cards(values: dict, cards: list[bytes]) -> dict:
     return {**values, "courses": _above_the_fold([orjson.loads(card) for card in cards])}
 
 
+def _listed_card(context: RenderContext, course: Course, listed_slugs: frozenset[str]) -> dict:
+    """Return the card of a listed course as most listing pages show it (below the fold)."""
+    card = views.course_card(course, context.catalog.site, listed_slugs, context.images.of(course))
+    return {**card, "eager": False}
+
+
 def _above_the_fold(cards: list[dict], eager: int = 3) -> list[dict]:
     """Mark the first cards of a page to load their images at once; the rest load lazily."""
     return [{**card, "eager": index < eager} for index, card in enumerate(cards)]
@@ -333,11 +346,19 @@ def job_digest(job: PageJob, fingerprint: str) -> str:
     return hashlib.blake2b(fingerprint.encode() + b"\0" + job.inputs, digest_size=16).hexdigest()
 
 
-def render_page(env: jinja2.Environment, job: PageJob) -> bytes:
-    """Render one planned page; a template mistake becomes a TemplateProblem naming file and line."""
+def render_page(env: jinja2.Environment, job: PageJob) -> tuple[bytes, tuple[bytes, str] | None]:
+    """Render one planned page, and its course's card if it has one (its key and HTML).
+
+    A template mistake becomes a TemplateProblem naming file and line.
+    """
     name = job.template
     try:
-        return env.get_template(name).render(job.values()).encode("utf-8")
+        values = job.values()
+        html = env.get_template(name).render(values).encode("utf-8")
+        if job.card is None:
+            return html, None
+        name = "_card.html"
+        return html, env.globals["card"].render(job.card(), values["site"])
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(Issue(exc.filename or name, exc.lineno or 0, 0, "", f"template syntax error: {exc.message}"))
     except jinja2.TemplateError as exc:
