@@ -132,11 +132,12 @@ def tree_signature(*folders: Path) -> tuple:
         for root, directories, files in os.walk(folder):
             directories.sort()
             for name in sorted(files):
-                path = Path(root) / name
+                path = os.path.join(root, name)  # as str(Path): the form loading.py looks files up by
                 try:
-                    entries.append((str(path), stat_key(path)))
+                    status = os.stat(path)
+                    entries.append((path, (status.st_mtime_ns, status.st_size, status.st_ino)))
                 except OSError:
-                    entries.append((str(path), None))
+                    entries.append((path, None))
     return tuple(entries)
 
 

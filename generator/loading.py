@@ -15,7 +15,8 @@ from generator.validate import validate_document
 
 
 def load_courses(content: Path, paths: list[Path], cache: BuildCache | None, jobs: int, *,
-                 describe: bool = False, preview: bool = False) -> tuple[list[Document], list[Document], list[Issue]]:
+                 describe: bool = False, preview: bool = False,
+                 stats: dict[str, tuple] | None = None) -> tuple[list[Document], list[Document], list[Issue]]:
     """Return the schema-valid course documents, the parsed but invalid ones, and their issues.
 
     The invalid ones are returned so that their references can still be checked: a user with a
@@ -26,7 +27,8 @@ def load_courses(content: Path, paths: list[Path], cache: BuildCache | None, job
     each new description the build will use into `cache.descriptions`, so the text never
     crosses to the parent, where at 100,000 courses it would be hundreds of megabytes.
 
-    A file whose stat key (mtime, size, inode) matches the cache is not read again: its parsed,
+    A file whose stat key (mtime, size, inode; taken from `stats` when the build has them
+    already) matches the cache is not read again: its parsed,
     validated data comes from the cache, unless the build needs its description and the cache
     has no rendering of it. Only valid documents are cached, so every error is found again on
     every run.
@@ -37,10 +39,12 @@ def load_courses(content: Path, paths: list[Path], cache: BuildCache | None, job
     pending: list[int] = []
     keys: list[tuple | None] = []
     for index, path in enumerate(paths):
-        try:
-            key = stat_key(path)
-        except OSError:
-            key = None
+        key = stats.get(str(path)) if stats is not None else None
+        if key is None:
+            try:
+                key = stat_key(path)
+            except OSError:
+                key = None
         keys.append(key)
         cached = cache.documents.get(str(path)) if cache is not None else None
         if cached is not None and cached[0] == key and cache.trusts(key) and _described(cached[1], cached[2], known,

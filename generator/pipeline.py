@@ -71,11 +71,11 @@ def _silent(message: str) -> None:
 
 
 def check(options: Options, cache: BuildCache | None = None, progress: Callable[[str], None] = _silent, *,
-          describe: bool = False) -> Result:
+          describe: bool = False, stats: dict[str, tuple] | None = None) -> Result:
     """Phase one: load and validate every file; write nothing.
 
     With `describe` (a build), the descriptions the build will use are rendered into the cache
-    in the same pass.
+    in the same pass. `stats` are the input files' stat keys, when the caller has taken them.
     """
     site_doc = _load_optional(options.content, "site.yaml", required=True)
     if isinstance(site_doc, Issue):
@@ -92,7 +92,7 @@ def check(options: Options, cache: BuildCache | None = None, progress: Callable[
     paths = discover_courses(options.content)
     progress(f"checking {len(paths)} course files")
     courses, invalid, problems = load_courses(options.content, paths, cache, options.jobs,
-                                              describe=describe, preview=options.preview)
+                                              describe=describe, preview=options.preview, stats=stats)
     issues += problems
     sources, seen = {}, {}
     sizes = site.image_sizes if site is not None else ImageSizes()
@@ -152,7 +152,7 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
     if last is not None and (options.out / output.MANIFEST).is_file():
         return Result((), None, {**last, "seconds": round(time.monotonic() - started, 2), "up_to_date": True})
     cache = BuildCache() if options.no_cache else cache_store.load(options.out)
-    result = check(options, cache, progress, describe=True)
+    result = check(options, cache, progress, describe=True, stats=dict(inputs[-2]))
     if not result.ok:
         raise BuildFailed(result.issues)
     catalog = result.catalog
