@@ -1,0 +1,169 @@
+"""Phase two of a build: plan every page, render what changed, write the feeds, swap the output in."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+
+from generator import cache as cache_store
+from generator import discovery, feeds, history, output, render
+from generator.cache import BuildCache
+from generator.imagecache import ImageCache
+from generator.images import publish_images
+from generator.issues import BuildFailed, CoursegenError
+from generator.markup import NOT_RENDERED, Rendered
+from generator.model import Catalog
+from generator.parallel import map_chunks
+from generator.pipeline import ASSETS, Options, Result, _input_signature, check
+from generator.privacy import listed_courses, needs_description
+from generator.urls import course_path
+
+
+def build_site(options: Options, progress: Callable[[str], None], inputs: tuple, started: float) -> Result:
+    """Phase one, then plan every page, render what changed, and swap the result in.
+
+    `inputs` is the build's input signature (pipeline._input_signature), taken when the build
+    started at `started` (time.monotonic()).
+    """
+    cache = BuildCache() if options.no_cache else cache_store.load(options.out)
+    result = check(options, cache, progress, describe=True, stats=dict(inputs[-2]))
+    if not result.ok:
+        raise BuildFailed(result.issues)
+    catalog = result.catalog
+    previous = output.read_manifest(options.previous or options.out / output.MANIFEST)
+    problems = history.back_to_draft(catalog, history.previous_courses(previous), options.content)
+    if problems:
+        raise BuildFailed(tuple(problems))
+    slugs = history.old_slugs(catalog, previous)
+    rendered = _descriptions(catalog, cache, options.preview)
+    image_cache = ImageCache(None if options.no_cache else options.cache_dir)
+    images = publish_images(catalog, image_cache, preview=options.preview)
+    catalog = replace(catalog, site=images.site)  # a path default_image now names its published file
+    env = render.make_environment(options.template_dir)
+    site = cache_store.site_key(catalog.site, options.preview)
+    keys = {course.id: cache_store.course_key(site, course, images.of(course)) for course in catalog.courses}
+    context = render.RenderContext(catalog, rendered, images, options.preview, keys, {})
+    pages = _merge(render.course_pages(context),
+                   render.render_redirects(context, history.redirects(catalog, slugs, preview=options.preview)))
+    listings: dict[str, render.PageJob] = {}
+
+    def plan_listings_and_write_site_files() -> None:
+        cache.cards = render.card_values(catalog, images, keys, cache.cards, preview=options.preview)
+        cards = {course_id: card for course_id, (_, card) in cache.cards.items()}
+        listings.update(render.listing_pages(replace(context, cards=cards)))
+        _write_site_files(staging, catalog, _merge(pages, listings), rendered, images, keys, cache, options.preview)
+
+    staging = output.Staging(options.out, previous)
+    try:
+        progress(f"writing {len(pages)} course pages")
+        # Course pages need nothing from the listings: the workers render them while this
+        # process makes the cards, plans the listings and writes the feeds; then the listings.
+        counts = _write_pages(staging, pages, env, catalog, cache, options.jobs,
+                              meanwhile=plan_listings_and_write_site_files)
+        progress(f"writing {len(listings)} listing pages")
+        more = _write_pages(staging, listings, env, catalog, cache, options.jobs)
+        counts = {name: counts[name] + more[name] for name in counts}
+        cache.pages = {path: digest for path, digest in cache.pages.items() if path in staging.files}
+        staging.finish(output.manifest(staging, catalog, slugs, preview=options.preview))
+    except BaseException:
+        staging.discard()
+        raise
+    summary = _summary(catalog, staging, counts, images, time.monotonic() - started)
+    cache.inputs, cache.summary = _input_signature(options, tree=inputs[-2]), summary
+    cache_store.save(options.out, cache)
+    return Result(result.issues, catalog, summary)
+
+
+def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], env, catalog: Catalog,
+                 cache: BuildCache, jobs: int, meanwhile: Callable[[], None] | None = None) -> dict:
+    """Write pages: unchanged ones are taken from the last build, the rest rendered in parallel.
+
+    `meanwhile` is work of this process's own, done while the workers render.
+    """
+    sources = {f"public/{course_path(c.slug)}": c.source for c in catalog.courses}
+    fingerprints = render.template_fingerprints(env, {job.template for job in pages.values()})
+    digests, to_render = {}, []
+    for path, job in pages.items():
+        target = f"public/{path}"
+        staging.claim(target, sources.get(target, "catalog"))
+        digests[target] = render.job_digest(job, fingerprints[job.template])
+        if cache.pages.get(target) != digests[target] or not staging.reuse(target):
+            to_render.append(target)
+    shared = (env, {f"public/{path}": job for path, job in pages.items()}, staging.root, staging.present)
+    try:
+        written = map_chunks(_render_chunk, shared, to_render, jobs, meanwhile=meanwhile)
+    except render.TemplateProblem as problem:
+        raise BuildFailed((problem.issue,)) from None
+    cards = env.globals["card"].known
+    for target, sha, card in written:
+        staging.record(target, sha)
+        if card is not None:  # kept for the listings, which are rendered by processes forked later
+            cards.setdefault(*card)
+    cache.pages.update(digests)
+    return {"rendered": len(to_render), "reused": len(pages) - len(to_render)}
+
+
+def _render_chunk(shared: tuple, targets: list[str]) -> list[tuple[str, str, tuple | None]]:
+    env, jobs, root, present = shared
+    written = []
+    for target in targets:
+        page, card = render.render_page(env, jobs[target])
+        written.append((target, output.write_file(root, target, page, present.get(target)), card))
+    return written
+
+
+def _write_site_files(staging: output.Staging, catalog: Catalog, pages: dict, rendered: dict, images,
+                      keys: dict[int, bytes], cache: BuildCache, preview: bool) -> None:
+    """Write what is not a templated page: sitemap, robots, headers, search index, assets, images and feeds.
+
+    A course's feed item and search entry are taken from the cache while its key is unchanged.
+    """
+    for path, content in discovery.render_sitemap(catalog, pages, preview=preview).items():
+        staging.write(f"public/{path}", content, "generator")
+    for path, content in render.render_headers(preview=preview).items():
+        staging.write(f"public/{path}", content, "generator")
+    excerpts = {course_id: r.excerpt for course_id, r in rendered.items()}
+    index, cache.search_entries = discovery.search_index(catalog, excerpts, keys, cache.search_entries, preview=preview)
+    staging.write("public/search.json", index, "courses")
+    for asset in sorted(ASSETS.iterdir()):
+        staging.write(f"public/assets/{asset.name}", asset.read_bytes(), f"generator/assets/{asset.name}")
+    staging.write("public/favicon.ico", (ASSETS / "favicon.ico").read_bytes(), "generator/assets/favicon.ico")
+    for path, content in images.files.items():
+        staging.write(f"public/{path}", content, images.sources[path])
+    items = cache.feed_items = feeds.model_items(catalog, rendered, images, keys, cache.feed_items)
+    for path, content in feeds.model_feeds(catalog, items).items():
+        staging.write(path, content, "courses")
+    pages, cache.feed_entries = feeds.json_feed(catalog, listed_courses(catalog), rendered, items, cache.feed_entries)
+    for path, content in pages.items():
+        staging.write(path, content, "courses")
+
+
+def _merge(first: dict, second: dict) -> dict:
+    overlap = first.keys() & second.keys()
+    if overlap:
+        raise CoursegenError(f"two pages map to the same file: {sorted(overlap)[0]}")
+    return {**first, **second}
+
+
+def _descriptions(catalog: Catalog, cache: BuildCache, preview: bool) -> dict[int, Rendered]:
+    """Return each course's rendered description where anything shows it (phase one rendered them)."""
+    keys = {course.id: course.description_key for course in catalog.courses
+            if needs_description(course.privacy.value, course.deleted, course.meta_description, preview=preview)}
+    cache.descriptions = {key: cache.descriptions[key] for key in set(keys.values())}
+    return {course.id: cache.descriptions[keys[course.id]] if course.id in keys else NOT_RENDERED
+            for course in catalog.courses}
+
+
+def _summary(catalog: Catalog, staging: output.Staging, counts: dict, images, seconds: float) -> dict:
+    privacy = Counter("deleted" if c.deleted else (c.privacy.value or "draft") for c in catalog.courses)
+    return {
+        "courses": dict(sorted(privacy.items())),
+        "pages": sum(1 for p in staging.files if p.endswith(".html")),
+        "feeds": sum(1 for p in staging.files if "/feeds/" in p),
+        "files": len(staging.files),
+        **counts,
+        "images": {"made": images.made, "reused": images.reused},
+        "seconds": round(seconds, 2),
+    }
