@@ -91,6 +91,8 @@ def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], env,
         digests[target] = render.job_digest(job, fingerprints[job.template])
         if cache.pages.get(target) != digests[target] or not staging.reuse(target):
             to_render.append(target)
+    if to_render:
+        render.compile_templates(env)  # here, once, rather than in every worker that forks from here
     shared = (env, {f"public/{path}": job for path, job in pages.items()}, staging.root, staging.present)
     try:
         written = map_chunks(_render_chunk, shared, to_render, jobs, meanwhile=meanwhile)

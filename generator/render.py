@@ -305,6 +305,19 @@ def _values(context: RenderContext, **values) -> dict:
     return values
 
 
+def compile_templates(env: jinja2.Environment) -> None:
+    """Compile every template now, before workers fork; Jinja would compile them in each worker.
+
+    A template that does not compile (or a file in templates/ that is no template) is left
+    alone: rendering reports it, with its line, if a page uses it.
+    """
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except Exception:  # noqa: BLE001 - whatever it is, rendering meets it again and says so
+            pass
+
+
 def template_fingerprints(env: jinja2.Environment, names: set[str]) -> dict[str, str]:
     """Return, per template, a hash of its source and of every template it extends or includes."""
     from jinja2 import meta as jinja_meta
