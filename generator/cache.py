@@ -13,6 +13,7 @@ import os
 import pickle
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -148,6 +149,13 @@ def markdown_key(text: str) -> str:
 def site_key(site: object, preview: bool) -> bytes:
     """Return what every course's outputs depend on besides the course: the settings and the build mode."""
     return orjson.dumps([site, preview])
+
+
+def reuse(known: dict[int, tuple[bytes, bytes]], course_id: int, key: bytes,
+          make: Callable[[], bytes]) -> tuple[bytes, bytes]:
+    """Return a course's (key, piece) from the last build while its key holds; else (key, make())."""
+    before = known.get(course_id)
+    return before if before is not None and before[0] == key else (key, make())
 
 
 def course_key(site: bytes, course: object, images: object) -> bytes:

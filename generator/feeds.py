@@ -6,16 +6,19 @@ validated against the dashboard schema before it is written.
 
 from __future__ import annotations
 
+from functools import partial
+
 import orjson
 
 from generator import meta
+from generator.cache import reuse
 from generator.images import CourseImages, ImageSet
 from generator.issues import CoursegenError
+from generator.markup import Rendered
 from generator.model import Catalog, Course, User
 from generator.privacy import is_public_feed_item, restricted_feed
 from generator.urls import absolute_url, course_path
 from generator.validate import check_instance
-from generator.markup import Rendered
 
 RESTRICTED_FEEDS = ("private", "secret", "draft")
 
@@ -80,13 +83,8 @@ def model_items(catalog: Catalog, rendered: dict[int, Rendered], images: ImageSe
     for course in catalog.courses:
         if not (is_public_feed_item(course) or restricted_feed(course) is not None):
             continue
-        key = keys[course.id]
-        before = known.get(course.id)
-        if before is not None and before[0] == key:
-            items[course.id] = before
-        else:
-            item = checked(dashboard_item(course, catalog, rendered[course.id], images.of(course)))
-            items[course.id] = (key, nested(item, depth=2))
+        items[course.id] = reuse(known, course.id, keys[course.id], lambda: nested(
+            checked(dashboard_item(course, catalog, rendered[course.id], images.of(course))), depth=2))
     return items
 
 
@@ -137,24 +135,7 @@ def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int,
     items = {}
     for course in sorted(courses, key=lambda c: (c.created_at, c.id), reverse=True):
         key, model_item = models[course.id]
-        before = known.get(course.id)
-        if before is not None and before[0] == key:
-            items[course.id] = before
-            continue
-        model = orjson.loads(model_item)
-        item = {
-            "id": str(course.id),  # JSON Feed: unchanged for the item's life; a slug, and so its URL, may change
-            "url": absolute_url(site.base_url, course_path(course.slug)),
-            "title": course.name,
-            "content_html": rendered[course.id].description_html,
-            "summary": model["meta_description"],
-            "image": model["og_image"],
-            "date_published": course.created_at,
-            "authors": [{"name": course.created_by.real_name or course.created_by.username}],
-            "tags": [c.name for c in course.categories],
-            "_course": model,  # exactly the Course Dashboard item, as in open.json
-        }
-        items[course.id] = (key, nested(item, depth=2))
+        items[course.id] = reuse(known, course.id, key, partial(_feed_item, course, site, rendered, model_item))
     head = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": site.title,
@@ -172,6 +153,24 @@ def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int,
         more = {"next_url": site.base_url + paths[number + 1].removeprefix("public/")} if number + 1 < len(pages) else {}
         files[paths[number]] = with_list({**head, **more}, "items", page)
     return files, items
+
+
+def _feed_item(course: Course, site, rendered: dict[int, Rendered], model_item: bytes) -> bytes:
+    """Return one course as a JSON Feed item, nested as it stands in the feed."""
+    model = orjson.loads(model_item)
+    item = {
+        "id": str(course.id),  # JSON Feed: unchanged for the item's life; a slug, and so its URL, may change
+        "url": absolute_url(site.base_url, course_path(course.slug)),
+        "title": course.name,
+        "content_html": rendered[course.id].description_html,
+        "summary": model["meta_description"],
+        "image": model["og_image"],
+        "date_published": course.created_at,
+        "authors": [{"name": course.created_by.real_name or course.created_by.username}],
+        "tags": [c.name for c in course.categories],
+        "_course": model,  # exactly the Course Dashboard item, as in open.json
+    }
+    return nested(item, depth=2)
 
 
 def dumps(value: object) -> bytes:

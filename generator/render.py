@@ -14,11 +14,20 @@ import orjson
 from markupsafe import Markup
 
 from generator import meta, views
+from generator.cache import reuse
 from generator.images import ImageSet
 from generator.issues import CoursegenError, Issue
 from generator.model import Catalog, Category, Course, CourseType
 from generator.privacy import PublicView, listed_categories, listed_courses, public_view
-from generator.urls import absolute_url, category_path, course_path, index_path, link, paged_path, type_path
+from generator.urls import (
+    absolute_url,
+    category_path,
+    course_path,
+    index_path,
+    link,
+    paged_path,
+    type_path,
+)
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 NOINDEX = "noindex, nofollow"
@@ -75,12 +84,8 @@ def card_values(catalog: Catalog, images: ImageSet, keys: dict[int, bytes], know
     listed_slugs = frozenset(c.slug for c in listed_categories(catalog, preview=preview))
     cards = {}
     for course in listed_courses(catalog, preview=preview):
-        before = known.get(course.id)
-        if before is not None and before[0] == keys[course.id]:
-            cards[course.id] = before
-        else:
-            card = views.course_card(course, catalog.site, listed_slugs, images.of(course))
-            cards[course.id] = (keys[course.id], orjson.dumps(card))
+        cards[course.id] = reuse(known, course.id, keys[course.id], lambda: orjson.dumps(
+            views.course_card(course, catalog.site, listed_slugs, images.of(course))))
     return cards
 
 
