@@ -16,7 +16,7 @@ from generator.issues import BuildFailed, CoursegenError
 from generator.markup import NOT_RENDERED, Rendered
 from generator.model import Catalog
 from generator.parallel import map_chunks
-from generator.pipeline import ASSETS, Options, Result, _input_signature, check
+from generator.pipeline import ASSETS, Options, Result, check, input_signature
 from generator.privacy import listed_courses, needs_description
 from generator.urls import course_path
 
@@ -24,7 +24,7 @@ from generator.urls import course_path
 def build_site(options: Options, progress: Callable[[str], None], inputs: tuple, started: float) -> Result:
     """Phase one, then plan every page, render what changed, and swap the result in.
 
-    `inputs` is the build's input signature (pipeline._input_signature), taken when the build
+    `inputs` is the build's input signature (pipeline.input_signature), taken when the build
     started at `started` (time.monotonic()).
     """
     cache = BuildCache() if options.no_cache else cache_store.load(options.out)
@@ -71,7 +71,7 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
         staging.discard()
         raise
     summary = _summary(catalog, staging, counts, images, time.monotonic() - started)
-    cache.inputs, cache.summary = _input_signature(options, tree=inputs[-2]), summary
+    cache.inputs, cache.summary = input_signature(options, tree=inputs[-2]), summary
     cache_store.save(options.out, cache)
     return Result(result.issues, catalog, summary)
 

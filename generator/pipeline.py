@@ -148,7 +148,7 @@ def _collector_paused():
 def _build(options: Options, progress: Callable[[str], None]) -> Result:
     started = time.monotonic()
     output.check_output_dir(options.out, options.content)
-    inputs = _input_signature(options)
+    inputs = input_signature(options)
     last = None if options.no_cache else cache_store.last_build_summary(options.out, inputs)
     if last is not None and (options.out / output.MANIFEST).is_file():
         return Result((), None, {**last, "seconds": round(time.monotonic() - started, 2), "up_to_date": True})
@@ -159,7 +159,7 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
     return build_site(options, progress, inputs, started)
 
 
-def _input_signature(options: Options, tree: tuple | None = None) -> tuple:
+def input_signature(options: Options, tree: tuple | None = None) -> tuple:
     """Return what decides a build's output: every input file's stat key and every option.
 
     `tree` reuses the input files' part from the start of this build: the inputs of a build are
