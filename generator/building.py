@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+
+import jinja2
 
 from generator import cache as cache_store
 from generator import discovery, feeds, history, output, render
@@ -56,14 +58,14 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
         _write_site_files(staging, catalog, _merge(pages, listings), rendered, images, keys, cache, options.preview)
 
     staging = output.Staging(options.out, previous)
+    plan = _Plan(env, {f"public/{course_path(c.slug)}": c.source for c in catalog.courses}, {})
     try:
         progress(f"writing {len(pages)} course pages")
         # Course pages need nothing from the listings: the workers render them while this
         # process makes the cards, plans the listings and writes the feeds; then the listings.
-        counts = _write_pages(staging, pages, env, catalog, cache, options.jobs,
-                              meanwhile=plan_listings_and_write_site_files)
+        counts = _write_pages(staging, pages, plan, cache, options.jobs, meanwhile=plan_listings_and_write_site_files)
         progress(f"writing {len(listings)} listing pages")
-        more = _write_pages(staging, listings, env, catalog, cache, options.jobs)
+        more = _write_pages(staging, listings, plan, cache, options.jobs)
         counts = {name: counts[name] + more[name] for name in counts}
         cache.pages = {path: digest for path, digest in cache.pages.items() if path in staging.files}
         staging.finish(output.manifest(staging, catalog, slugs, preview=options.preview))
@@ -76,18 +78,28 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
     return Result(result.issues, catalog, summary)
 
 
-def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], env, catalog: Catalog,
-                 cache: BuildCache, jobs: int, meanwhile: Callable[[], None] | None = None) -> dict:
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What both rounds of page writing share: the templates, each page's source, the templates' fingerprints."""
+
+    env: jinja2.Environment
+    sources: dict[str, str]  # output path of a course page -> its course file
+    fingerprints: dict[str, str]  # template -> fingerprint, filled as templates are first used
+
+
+def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], plan: _Plan, cache: BuildCache,
+                 jobs: int, meanwhile: Callable[[], None] | None = None) -> dict:
     """Write pages: unchanged ones are taken from the last build, the rest rendered in parallel.
 
     `meanwhile` is work of this process's own, done while the workers render.
     """
-    sources = {f"public/{course_path(c.slug)}": c.source for c in catalog.courses}
-    fingerprints = render.template_fingerprints(env, {job.template for job in pages.values()})
+    env, fingerprints = plan.env, plan.fingerprints
+    new_templates = {job.template for job in pages.values()} - fingerprints.keys()
+    fingerprints.update(render.template_fingerprints(env, new_templates))
     digests, to_render = {}, []
     for path, job in pages.items():
         target = f"public/{path}"
-        staging.claim(target, sources.get(target, "catalog"))
+        staging.claim(target, plan.sources.get(target, "catalog"))
         digests[target] = render.job_digest(job, fingerprints[job.template])
         if cache.pages.get(target) != digests[target] or not staging.reuse(target):
             to_render.append(target)

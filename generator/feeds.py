@@ -150,7 +150,8 @@ def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int,
     paths = [JSON_FEED] + [JSON_FEED.replace(".feed.json", f".feed-{n}.json") for n in range(2, len(pages) + 1)]
     files = {}
     for number, page in enumerate(pages):
-        more = {"next_url": site.base_url + paths[number + 1].removeprefix("public/")} if number + 1 < len(pages) else {}
+        last = number + 1 == len(pages)
+        more = {} if last else {"next_url": site.base_url + paths[number + 1].removeprefix("public/")}
         files[paths[number]] = with_list({**head, **more}, "items", page)
     return files, items
 

@@ -19,15 +19,7 @@ from generator.images import ImageSet
 from generator.issues import CoursegenError, Issue
 from generator.model import Catalog, Category, Course, CourseType
 from generator.privacy import PublicView, listed_categories, listed_courses, public_view
-from generator.urls import (
-    absolute_url,
-    category_path,
-    course_path,
-    index_path,
-    link,
-    paged_path,
-    type_path,
-)
+from generator.urls import absolute_url, category_path, course_path, index_path, link, paged_path, type_path
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 NOINDEX = "noindex, nofollow"
