@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -132,7 +133,8 @@ def _write_site_files(staging: output.Staging, catalog: Catalog, pages: dict, re
                       keys: dict[int, bytes], cache: BuildCache, preview: bool) -> None:
     """Write what is not a templated page: sitemap, robots, headers, search index, assets, images and feeds.
 
-    A course's feed item and search entry are taken from the cache while its key is unchanged.
+    A course's search entry is taken from the cache while its key is unchanged, and a feed
+    file from the last build's output while its items' keys are.
     """
     for path, content in discovery.render_sitemap(catalog, pages, preview=preview).items():
         staging.write(f"public/{path}", content, "generator")
@@ -146,12 +148,11 @@ def _write_site_files(staging: output.Staging, catalog: Catalog, pages: dict, re
     staging.write("public/favicon.ico", (ASSETS / "favicon.ico").read_bytes(), "generator/assets/favicon.ico")
     for path, content in images.files.items():
         staging.write(f"public/{path}", content, images.sources[path])
-    items = cache.feed_items = feeds.model_items(catalog, rendered, images, keys, cache.feed_items)
-    for path, content in feeds.model_feeds(catalog, items).items():
-        staging.write(path, content, "courses")
-    pages, cache.feed_entries = feeds.json_feed(catalog, listed_courses(catalog), rendered, items, cache.feed_entries)
-    for path, content in pages.items():
-        staging.write(path, content, "courses")
+    # The JSON Feed holds the open courses, as open.json does, in previews too: drafts stay out of feeds.
+    for path, feed in feeds.feed_files(catalog, listed_courses(catalog), rendered, images, keys).items():
+        digest = hashlib.blake2b(feed.inputs, digest_size=16).hexdigest()
+        staging.write_unless_unchanged(path, "courses", cache.pages.get(path) == digest, feed.make)
+        cache.pages[path] = digest
 
 
 def _merge(first: dict, second: dict) -> dict:

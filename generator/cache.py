@@ -21,7 +21,7 @@ import orjson
 
 from generator import __version__
 
-_FORMAT = 8
+_FORMAT = 9
 RACY_WINDOW_NS = 3_000_000_000
 _STAMP = (_FORMAT, __version__, sys.version_info[:2])
 
@@ -34,10 +34,8 @@ class BuildCache:
     summary: dict = field(default_factory=dict)  # the last build's summary, for "up to date"
     documents: dict[str, tuple[tuple, object]] = field(default_factory=dict)  # path -> (stat key, data)
     descriptions: dict[bytes, object] = field(default_factory=dict)  # Markdown digest -> Rendered
-    pages: dict[str, str] = field(default_factory=dict)  # output path -> job digest
-    feed_items: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (course key, item)
+    pages: dict[str, str] = field(default_factory=dict)  # output path -> digest of its inputs (pages, feeds)
     search_entries: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (course key, entry)
-    feed_entries: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (key, JSON Feed item)
     cards: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (course key, card values)
     saved_ns: int = 0  # when the cache was written, for the racy-file rule below
 

@@ -6,12 +6,12 @@ validated against the dashboard schema before it is written.
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import orjson
 
 from generator import meta
-from generator.cache import reuse
 from generator.images import CourseImages, ImageSet
 from generator.issues import CoursegenError
 from generator.markup import Rendered
@@ -72,70 +72,86 @@ def checked(item: dict) -> dict:
     return item
 
 
-def model_items(catalog: Catalog, rendered: dict[int, Rendered], images: ImageSet, keys: dict[int, bytes],
-                known: dict[int, tuple[bytes, bytes]]) -> dict[int, tuple[bytes, bytes]]:
-    """Return (course key, checked item) of every course that belongs in some feed, by id.
+@dataclass(frozen=True, slots=True)
+class FeedFile:
+    """A feed file planned but not assembled: what decides its bytes, and how to make them.
 
-    Each item is serialised as it stands in a model feed (feed_item_bytes). `known` is the last
-    build's result: the item of a course whose key has not changed is taken from it as it is.
+    `inputs` are its envelope and the course key of each of its items (cache.course_key), so a
+    rebuild after one edit reassembles only the pages that hold the edited course; the others
+    are taken from the last build's output as they are.
     """
-    items = {}
-    for course in catalog.courses:
-        if not (is_public_feed_item(course) or restricted_feed(course) is not None):
-            continue
-        items[course.id] = reuse(known, course.id, keys[course.id], lambda: nested(
-            checked(dashboard_item(course, catalog, rendered[course.id], images.of(course))), depth=2))
-    return items
+
+    inputs: bytes
+    make: Callable[[], bytes]
 
 
-def model_feeds(catalog: Catalog, items: dict[int, tuple[bytes, bytes]]) -> dict[str, bytes]:
-    """Return every model feed keyed by output path: public/feeds/open*.json, restricted/feeds/*.json."""
-    groups: dict[str, list[bytes]] = {"open": [], **{name: [] for name in RESTRICTED_FEEDS}}
+def feed_files(catalog: Catalog, listed: tuple[Course, ...], rendered: dict[int, Rendered], images: ImageSet,
+               keys: dict[int, bytes]) -> dict[str, FeedFile]:
+    """Return every feed file keyed by output path: the model feeds of each privacy level and the JSON Feed.
+
+    `listed` are the courses the public lists show (privacy.listed_courses): the JSON Feed's.
+    """
+    items = _ModelItems(catalog, rendered, images)
+    groups: dict[str, list[Course]] = {"open": [], **{name: [] for name in RESTRICTED_FEEDS}}
     for course in catalog.courses:  # already ordered by id
         name = "open" if is_public_feed_item(course) else restricted_feed(course)
         if name is not None:
-            groups[name].append(items[course.id][1])
+            groups[name].append(course)
     files = {}
     for name, group in groups.items():
         folder = "public/feeds" if name == "open" else "restricted/feeds"
         # Public pages link by absolute URL; restricted files are never served, so they link by file name.
         base = catalog.site.base_url + "feeds/" if name == "open" else ""
-        files.update(_paged_feed(folder, name, group, catalog.site.feed_page_size, base))
+        files.update(_paged_feed(folder, name, group, catalog.site.feed_page_size, base, keys, items))
+    files.update(_json_feed(catalog, listed, rendered, keys, items))
     return files
 
 
-def _paged_feed(folder: str, name: str, items: list[bytes], size: int, base: str) -> dict[str, bytes]:
-    pages = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+class _ModelItems:
+    """Each course's checked model item, serialised as it stands in a model feed; made once per build."""
+
+    def __init__(self, catalog: Catalog, rendered: dict[int, Rendered], images: ImageSet):
+        self.catalog, self.rendered, self.images = catalog, rendered, images
+        self.made: dict[int, bytes] = {}
+
+    def __call__(self, course: Course) -> bytes:
+        item = self.made.get(course.id)
+        if item is None:
+            model = dashboard_item(course, self.catalog, self.rendered[course.id], self.images.of(course))
+            item = self.made[course.id] = nested(checked(model), depth=2)
+        return item
+
+
+def _paged_feed(folder: str, name: str, courses: list[Course], size: int, base: str, keys: dict[int, bytes],
+                items: _ModelItems) -> dict[str, FeedFile]:
+    pages = [courses[i:i + size] for i in range(0, len(courses), size)] or [[]]
     file_names = [f"{name}.json" if n == 0 else f"{name}-{n + 1}.json" for n in range(len(pages))]
     files = {}
     for n, page in enumerate(pages):
         envelope = {
-            "count": len(items),
+            "count": len(courses),
             "next": base + file_names[n + 1] if n + 1 < len(pages) else None,
             "previous": base + file_names[n - 1] if n > 0 else None,
         }
-        files[f"{folder}/{file_names[n]}"] = with_list(envelope, "results", page)
+        files[f"{folder}/{file_names[n]}"] = FeedFile(
+            _inputs(envelope, page, keys), lambda envelope=envelope, page=page: with_list(
+                envelope, "results", [items(course) for course in page]))
     return files
 
 
 JSON_FEED = "public/feeds/open.feed.json"
 
 
-def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int, Rendered],
-              models: dict[int, tuple[bytes, bytes]], known: dict[int, tuple[bytes, bytes]]) -> tuple[dict, dict]:
+def _json_feed(catalog: Catalog, listed: tuple[Course, ...], rendered: dict[int, Rendered], keys: dict[int, bytes],
+               items: _ModelItems) -> dict[str, FeedFile]:
     """Return the JSON Feed 1.1 of the listed courses, newest first, with the model item in `_course`.
 
-    It is keyed by output path and paged like the model feeds (feed_page_size items a file),
-    each page pointing at the next with JSON Feed's own `next_url`: a reader fetches the newest
-    items, not a file of every description in the catalog. Also return its items by course id,
-    for the next build's `known`: an item whose course key (the first of its model item's pair)
-    is unchanged is taken from it as it is.
+    It is paged like the model feeds (feed_page_size items a file), each page pointing at the
+    next with JSON Feed's own `next_url`: a reader fetches the newest items, not a file of every
+    description in the catalog.
     """
     site = catalog.site
-    items = {}
-    for course in sorted(courses, key=lambda c: (c.created_at, c.id), reverse=True):
-        key, model_item = models[course.id]
-        items[course.id] = reuse(known, course.id, key, partial(_feed_item, course, site, rendered, model_item))
+    newest_first = sorted(listed, key=lambda c: (c.created_at, c.id), reverse=True)
     head = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": site.title,
@@ -144,16 +160,22 @@ def json_feed(catalog: Catalog, courses: tuple[Course, ...], rendered: dict[int,
         "description": site.description,
         "language": site.language,
     }
-    pieces = [piece for _, piece in items.values()]
     size = site.feed_page_size
-    pages = [pieces[start:start + size] for start in range(0, len(pieces), size)] or [[]]
+    pages = [newest_first[start:start + size] for start in range(0, len(newest_first), size)] or [[]]
     paths = [JSON_FEED] + [JSON_FEED.replace(".feed.json", f".feed-{n}.json") for n in range(2, len(pages) + 1)]
     files = {}
     for number, page in enumerate(pages):
         last = number + 1 == len(pages)
-        more = {} if last else {"next_url": site.base_url + paths[number + 1].removeprefix("public/")}
-        files[paths[number]] = with_list({**head, **more}, "items", page)
-    return files, items
+        page_head = head if last else {**head, "next_url": site.base_url + paths[number + 1].removeprefix("public/")}
+        files[paths[number]] = FeedFile(
+            _inputs(page_head, page, keys), lambda page_head=page_head, page=page: with_list(
+                page_head, "items", [_feed_item(course, site, rendered, items(course)) for course in page]))
+    return files
+
+
+def _inputs(envelope: dict, courses: list[Course], keys: dict[int, bytes]) -> bytes:
+    """Return what decides a feed page's bytes: its envelope and its items' course keys (all of one length)."""
+    return orjson.dumps(envelope) + b"".join(keys[course.id] for course in courses)
 
 
 def _feed_item(course: Course, site, rendered: dict[int, Rendered], model_item: bytes) -> bytes:

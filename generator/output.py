@@ -8,6 +8,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -109,6 +110,12 @@ class Staging:
     def write(self, path: str, content: bytes, source: str) -> None:
         self.claim(path, source)
         self.files[path] = (write_file(self.root, path, content, self.present.get(path)), source)
+
+    def write_unless_unchanged(self, path: str, source: str, unchanged: bool, make: Callable[[], bytes]) -> None:
+        """Take the live output's file when the caller knows it `unchanged` (and it is there); else write make()."""
+        self.claim(path, source)
+        if not (unchanged and self.reuse(path)):
+            self.files[path] = (write_file(self.root, path, make(), self.present.get(path)), source)
 
     def record(self, path: str, sha: str) -> None:
         """Record a file a worker wrote under root for a claimed path."""

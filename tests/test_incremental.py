@@ -15,6 +15,8 @@ from generator.cli import main
 from tests.conftest import CATEGORIES, SITE, USERS, Project, course
 
 N_COURSES = 6
+# Pages of two cards and feeds of two items: an edit changes some pages and files and leaves others.
+PAGED_SITE = {**SITE, "page_size": 2, "feed_page_size": 2}
 
 
 class Clock:
@@ -46,7 +48,7 @@ def apply(project: Project, clock: Clock, state: dict, edit: tuple) -> None:
         clock.touch(folder / "_card.html")
         return
     if kind == "site":
-        write(project, clock, "site.yaml", {**SITE, "title": f"Academy {value}"})
+        write(project, clock, "site.yaml", {**PAGED_SITE, "title": f"Academy {value}"})
         return
     fields = state.setdefault(index, {"name": f"Course {index}", "privacy": "open", "description": "Start."})
     if kind == "describe":
@@ -70,7 +72,7 @@ def test_rebuild_after_any_edits_equals_a_cold_build(sequence):
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         project, clock, state = Project(root / "site"), Clock(), {}
-        for relative, data in (("site.yaml", SITE), ("categories.yaml", CATEGORIES), ("users.yaml", USERS)):
+        for relative, data in (("site.yaml", PAGED_SITE), ("categories.yaml", CATEGORIES), ("users.yaml", USERS)):
             write(project, clock, relative, data)
         for index in range(N_COURSES):
             apply(project, clock, state, ("describe", index, 0))
@@ -113,6 +115,24 @@ def test_one_edit_rerenders_only_the_pages_that_show_it(project, capsys):
     # its page only: the cards on the home and category pages show no description
     assert result.summary["rendered"] == 1, result.summary
     assert "A new first paragraph." in project.read("public/courses/course-3/index.html")
+
+
+def test_one_edit_rewrites_only_the_feed_pages_that_hold_it(project):
+    clock = Clock()
+    project.write("site.yaml", {**SITE, "feed_page_size": 2})
+    project.add(*(course(i, f"Course {i}", created_at=f"2025-01-0{i}T00:00:00Z") for i in range(1, 7)))
+    for path in project.content.rglob("*.yaml"):
+        clock.touch(path)
+    assert project.build() == 0
+    feeds = project.out / "public/feeds"
+    before = {path.name: path.stat().st_mtime_ns for path in feeds.iterdir()}
+    project.add(course(3, "Course 3", created_at="2025-01-03T00:00:00Z", description="Edited."))
+    clock.touch(project.content / "courses/3.yaml")
+    assert project.build() == 0
+    changed = {path.name for path in feeds.iterdir() if path.stat().st_mtime_ns != before[path.name]}
+    # open.json holds 1-2, open-2.json 3-4; the JSON Feed, newest first: 6-5, 4-3, 2-1
+    assert changed == {"open-2.json", "open.feed-2.json"}
+    assert "<p>Edited.</p>" in project.read("public/feeds/open.feed-2.json")
 
 
 def test_jobs_do_not_change_a_single_byte(project, tmp_path):
