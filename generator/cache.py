@@ -110,9 +110,9 @@ def _digest(inputs: tuple) -> bytes:
     return hashlib.blake2b(pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
 
 
-def stat_key(path: Path) -> tuple:
+def stat_key(path: str | os.PathLike) -> tuple:
     """Return what tells a changed file from an unchanged one without reading it."""
-    status = path.stat()
+    status = os.stat(path)
     return (status.st_mtime_ns, status.st_size, status.st_ino)
 
 

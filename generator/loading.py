@@ -9,11 +9,11 @@ from generator.cache import BuildCache, markdown_key, stat_key
 from generator.issues import Issue
 from generator.parallel import map_chunks
 from generator.privacy import needs_description
-from generator.sources import Document, load_document
+from generator.sources import Document, content_names, load_document
 from generator.validate import validate_document
 
 
-def load_courses(content: Path, paths: list[Path], cache: BuildCache | None, jobs: int, *,
+def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs: int, *,
                  describe: bool = False, preview: bool = False,
                  stats: dict[str, tuple] | None = None) -> tuple[list[Document], list[Document], list[Issue]]:
     """Return the schema-valid course documents, the parsed but invalid ones, and their issues.
@@ -33,23 +33,21 @@ def load_courses(content: Path, paths: list[Path], cache: BuildCache | None, job
     every run.
     """
     documents: list[Document | None] = [None] * len(paths)
-    prefix = len(content.as_posix().rstrip("/")) + 1
     known = cache.descriptions if cache is not None and describe else None
     pending: list[int] = []
     keys: list[tuple | None] = []
     for index, path in enumerate(paths):
-        key = stats.get(str(path)) if stats is not None else None
+        key = stats.get(path) if stats is not None else None
         if key is None:
             try:
                 key = stat_key(path)
             except OSError:
                 key = None
         keys.append(key)
-        cached = cache.documents.get(str(path)) if cache is not None else None
+        cached = cache.documents.get(path) if cache is not None else None
         if cached is not None and cached[0] == key and cache.trusts(key) and _described(cached[1], cached[2], known,
                                                                                         preview):
-            # discover_courses found `path` under `content`: its text is already the display form
-            documents[index] = Document(path, path.as_posix(), path.as_posix()[prefix:], cached[1], cached[2])
+            documents[index] = Document(path, *content_names(content, path), cached[1], cached[2])
         else:
             pending.append(index)
     issues: list[Issue] = []
@@ -67,15 +65,16 @@ def load_courses(content: Path, paths: list[Path], cache: BuildCache | None, job
         elif document is not None and isinstance(document.data, dict):
             invalid.append(document)
     if cache is not None:
-        cache.documents = {str(d.path): (keys[i], d.data, d.description_key) for i, d in enumerate(documents)
+        cache.documents = {d.path: (keys[i], d.data, d.description_key) for i, d in enumerate(documents)
                            if d is not None and keys[i] is not None}
     return [d for d in documents if d is not None], invalid, issues
 
 
-def _parse_chunk(shared: tuple, paths: Sequence[Path]) -> list[tuple[tuple | None, list[Issue], tuple | None]]:
+def _parse_chunk(shared: tuple, paths: Sequence[str]) -> list[tuple[tuple | None, list[Issue], tuple | None]]:
     """Parse, validate and describe course files; return plain tuples, which cross processes fast.
 
-    (A Document, with its Path, pickles five times slower than its fields: 0.4 s of 10,000.)
+    (Plain tuples are the cheapest thing for a worker to send back: a Document with a Path
+    pickled five times slower, 0.4 s of 10,000.)
     """
     content, known, preview = shared
     results = []

@@ -90,7 +90,7 @@ def check(options: Options, cache: BuildCache | None = None, progress: Callable[
             issues.append(document)
         elif document is not None:
             issues += validate_document(document, name.removesuffix(".yaml"))
-    paths = discover_courses(options.content)
+    paths = discover_courses(options.content, stats)  # a build's signature has listed every file
     progress(f"checking {len(paths)} course files")
     courses, invalid, problems = load_courses(options.content, paths, cache, options.jobs,
                                               describe=describe, preview=options.preview, stats=stats)

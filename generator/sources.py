@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,42 +110,52 @@ def loader_for(text: str) -> type:
 class Document:
     """One parsed content file: where it is and the plain data it holds."""
 
-    path: Path  # on disk
+    path: str  # on disk
     display: str  # as shown to users: the --content path joined with the relative path
     source: str  # relative to the content directory, with forward slashes (stable across machines)
     data: object
     description_key: str = ""  # a valid course file's Markdown description, kept as its digest (loading.py)
 
 
-def discover_courses(content_dir: Path) -> list[Path]:
-    """Return every course file under content/courses/, sorted for a stable order."""
-    courses = content_dir / "courses"
-    if not courses.is_dir():
-        return []
-    found = []  # (path parts below courses/, path): sorted by parts, as Path objects sort
-    for folder, _, names in os.walk(courses):
-        below = tuple(Path(folder).relative_to(courses).parts)
-        found += [(below + (name,), os.path.join(folder, name)) for name in names
-                  if name.endswith((".yaml", ".yml")) and not name.startswith(".")]
-    return [Path(path) for _, path in sorted(found)]
+def discover_courses(content_dir: Path, files: Iterable[str] | None = None) -> list[str]:
+    """Return every course file under content/courses/, sorted for a stable order.
 
-
-def display_path(content_dir: Path, path: Path) -> str:
-    """Return the path as a user would type it, starting from the --content directory."""
-    return (content_dir / path.relative_to(content_dir)).as_posix()
-
-
-def load_document(content_dir: Path, path: Path) -> Document | Issue:
-    """Read and parse one YAML file; return the document or the issue that stops it."""
-    root, full = content_dir.as_posix().rstrip("/") + "/", path.as_posix()
-    if full.startswith(root):  # as discover_courses gives them: no pathlib arithmetic, 10,000 times a build
-        display, source = full, full[len(root):]
+    `files`, when given, are the paths of every file under content_dir as os.walk(content_dir)
+    names them (the build's input signature has listed them already): they are not listed again.
+    """
+    courses = str(content_dir / "courses")
+    if files is None:
+        files = (os.path.join(folder, name) for folder, _, names in os.walk(courses) for name in names)
+        prefix = courses + os.sep
     else:
-        display, source = display_path(content_dir, path), path.relative_to(content_dir).as_posix()
+        prefix = os.path.join(str(content_dir), "courses") + os.sep  # "./courses/" for ".", where courses is "courses"
+    found = []  # path parts below courses/: sorted as Path objects sort
+    for path in files:
+        if path.startswith(prefix) and path.endswith((".yaml", ".yml")):
+            below = path[len(prefix):].split(os.sep)
+            if not below[-1].startswith("."):
+                found.append(below)
+    return [os.path.join(courses, *below) for below in sorted(found)]
+
+
+def content_names(content_dir: Path, path: str) -> tuple[str, str]:
+    """Return how users see a content file (from the --content path) and its path relative to content_dir."""
+    root, full = content_dir.as_posix().rstrip("/") + "/", path.replace(os.sep, "/")
+    if full.startswith(root):  # as discover_courses gives them: no pathlib arithmetic, 10,000 times a build
+        return full, full[len(root):]
+    relative = Path(path).relative_to(content_dir).as_posix()
+    return (content_dir / relative).as_posix(), relative
+
+
+def load_document(content_dir: Path, path: str | os.PathLike) -> Document | Issue:
+    """Read and parse one YAML file; return the document or the issue that stops it."""
+    path = os.fspath(path)
+    display, source = content_names(content_dir, path)
     problem = _check_file(content_dir, path, source)
     if problem:
         return Issue(display, 0, 0, "", problem)
-    raw = path.read_bytes()
+    with open(path, "rb") as handle:
+        raw = handle.read()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -161,7 +172,7 @@ def load_document(content_dir: Path, path: Path) -> Document | Issue:
     return Document(path, display, source, data)
 
 
-def _check_file(content_dir: Path, path: Path, source: str) -> str:
+def _check_file(content_dir: Path, path: str, source: str) -> str:
     try:
         status = os.lstat(path)
     except OSError:
@@ -171,7 +182,7 @@ def _check_file(content_dir: Path, path: Path, source: str) -> str:
         os.path.islink(os.path.join(content_dir, *folders[:depth])) for depth in range(1, len(folders) + 1))
     if linked:  # only links can lead outside; resolving every plain file would cost a system call per folder
         try:
-            real = path.resolve(strict=True)
+            real = Path(path).resolve(strict=True)
         except (OSError, RuntimeError):
             return "cannot be read: broken link or missing file"
         if not real.is_relative_to(content_dir.resolve()):
@@ -205,7 +216,7 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
-def locate(path: Path, keys: tuple, *, at_key: bool = False) -> tuple[int, int]:
+def locate(path: str | os.PathLike, keys: tuple, *, at_key: bool = False) -> tuple[int, int]:
     """Return the 1-based line and column of the value at `keys` in a YAML file.
 
     Errors are rare, so the file is composed again here rather than keeping marks for
@@ -213,7 +224,8 @@ def locate(path: Path, keys: tuple, *, at_key: bool = False) -> tuple[int, int]:
     With `at_key`, point at the key of the last step instead of its value.
     """
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=ContentLoader)
+        with open(path, encoding="utf-8-sig") as handle:
+            node = yaml.compose(handle.read(), Loader=ContentLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return 1, 1
     if node is None:

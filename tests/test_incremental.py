@@ -135,6 +135,20 @@ def test_one_edit_rewrites_only_the_feed_pages_that_hold_it(project):
     assert "<p>Edited.</p>" in project.read("public/feeds/open.feed-2.json")
 
 
+def test_a_rebuild_from_inside_the_content_folder_keeps_each_course_source(project, monkeypatch):
+    """`--content .`: a course taken from the cache is named as a freshly read one is."""
+    clock = Clock()
+    project.add(course(1, "One"), course(2, "Two"))
+    for path in project.content.rglob("*.yaml"):
+        clock.touch(path)
+    monkeypatch.chdir(project.content)
+    assert main(["build", "--quiet", "--content", ".", "--out", "../output"]) == 0
+    clock.touch(project.content / "courses/2.yaml")
+    assert main(["build", "--quiet", "--content", ".", "--out", "../output"]) == 0
+    sources = [c["source"] for c in project.json("restricted/manifest.json")["courses"]]
+    assert sources == ["courses/1.yaml", "courses/2.yaml"]
+
+
 def test_jobs_do_not_change_a_single_byte(project, tmp_path):
     body = "Para *one*.\n\n## Two\n\n- a\n- [b](https://example.org/b)\n"
     project.add(*(course(i, f"Course {i}", description=body + str(i), privacy=["open", "private", "secret", ""][i % 4])
