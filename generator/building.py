@@ -59,7 +59,7 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
         _write_site_files(staging, catalog, _merge(pages, listings), rendered, images, keys, cache, options.preview)
 
     staging = output.Staging(options.out, previous)
-    plan = _Plan(env, {f"public/{course_path(c.slug)}": c.source for c in catalog.courses}, {})
+    plan = _Plan(env, {f"public/{course_path(c.slug)}": c.source for c in catalog.courses}, {}, {})
     try:
         progress(f"writing {len(pages)} course pages")
         # Course pages need nothing from the listings: the workers render them while this
@@ -69,6 +69,7 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
         more = _write_pages(staging, listings, plan, cache, options.jobs)
         counts = {name: counts[name] + more[name] for name in counts}
         cache.pages = {path: digest for path, digest in cache.pages.items() if path in staging.files}
+        cache.template_references = plan.references
         staging.finish(output.manifest(staging, catalog, slugs, preview=options.preview))
     except BaseException:
         staging.discard()
@@ -86,6 +87,7 @@ class _Plan:
     env: jinja2.Environment
     sources: dict[str, str]  # output path of a course page -> its course file
     fingerprints: dict[str, str]  # template -> fingerprint, filled as templates are first used
+    references: dict[str, tuple[str, ...]]  # template source digest -> the templates it uses, for the cache
 
 
 def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], plan: _Plan, cache: BuildCache,
@@ -96,7 +98,9 @@ def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], plan
     """
     env, fingerprints = plan.env, plan.fingerprints
     new_templates = {job.template for job in pages.values()} - fingerprints.keys()
-    fingerprints.update(render.template_fingerprints(env, new_templates))
+    found, references = render.template_fingerprints(env, new_templates, cache.template_references)
+    fingerprints.update(found)
+    plan.references.update(references)
     digests, to_render = {}, []
     for path, job in pages.items():
         target = f"public/{path}"

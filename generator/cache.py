@@ -21,7 +21,7 @@ import orjson
 
 from generator import __version__
 
-_FORMAT = 9
+_FORMAT = 10
 RACY_WINDOW_NS = 3_000_000_000
 _STAMP = (_FORMAT, __version__, sys.version_info[:2])
 
@@ -37,6 +37,7 @@ class BuildCache:
     pages: dict[str, str] = field(default_factory=dict)  # output path -> digest of its inputs (pages, feeds)
     search_entries: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (course key, entry)
     cards: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (course key, card values)
+    template_references: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source digest -> templates it uses
     saved_ns: int = 0  # when the cache was written, for the racy-file rule below
 
     def trusts(self, key: tuple | None) -> bool:

@@ -315,11 +315,16 @@ def compile_templates(env: jinja2.Environment) -> None:
             pass
 
 
-def template_fingerprints(env: jinja2.Environment, names: set[str]) -> dict[str, str]:
-    """Return, per template, a hash of its source and of every template it extends or includes."""
-    from jinja2 import meta as jinja_meta
+def template_fingerprints(env: jinja2.Environment, names: set[str],
+                          known: dict[str, tuple[str, ...]]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Return, per template, a hash of its source and of every template it extends or includes.
 
+    Finding what a template refers to means parsing it, a few milliseconds a template; `known`
+    maps a source's digest to what it refers to, from the last build, and the answer comes back
+    with this build's sources in it.
+    """
     sources: dict[str, str] = {}
+    references: dict[str, tuple[str, ...]] = {}
 
     def closure(name: str, seen: set[str]) -> set[str]:
         if name in seen:
@@ -330,15 +335,11 @@ def template_fingerprints(env: jinja2.Environment, names: set[str]) -> dict[str,
         except jinja2.TemplateNotFound:
             return seen
         sources[name] = source
-        try:
-            referenced = jinja_meta.find_referenced_templates(env.parse(source))
-        except jinja2.TemplateSyntaxError:
-            return seen  # rendering will report it with its line
-        for child in referenced:
-            if child:
-                closure(child, seen)
-        if "card(" in source:  # the card() global renders _card.html: a dependency Jinja cannot see
-            closure("_card.html", seen)
+        digest = hashlib.blake2b(source.encode(), digest_size=16).hexdigest()
+        if digest not in references:
+            references[digest] = known[digest] if digest in known else _referenced(env, source)
+        for child in references[digest]:
+            closure(child, seen)
         return seen
 
     fingerprints = {}
@@ -348,7 +349,20 @@ def template_fingerprints(env: jinja2.Environment, names: set[str]) -> dict[str,
         for dependency in sorted(used):
             digest.update(dependency.encode() + b"\0" + sources.get(dependency, "").encode() + b"\0")
         fingerprints[name] = digest.hexdigest()
-    return fingerprints
+    return fingerprints, references
+
+
+def _referenced(env: jinja2.Environment, source: str) -> tuple[str, ...]:
+    """Return the templates a template's source extends, includes or imports, by name."""
+    from jinja2 import meta as jinja_meta
+
+    try:
+        referenced = [child for child in jinja_meta.find_referenced_templates(env.parse(source)) if child]
+    except jinja2.TemplateSyntaxError:
+        return ()  # rendering will report it with its line
+    if "card(" in source:  # the card() global renders _card.html: a dependency Jinja cannot see
+        referenced.append("_card.html")
+    return tuple(referenced)
 
 
 def job_digest(job: PageJob, fingerprint: str) -> str:
