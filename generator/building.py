@@ -44,7 +44,7 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
     image_cache = ImageCache(None if options.no_cache else options.cache_dir)
     images = publish_images(catalog, image_cache, preview=options.preview)
     catalog = replace(catalog, site=images.site)  # a path default_image now names its published file
-    env = render.make_environment(options.template_dir)
+    env = render.make_environment(options.template_dir, None if options.no_cache else cache_store.templates_dir(options.out))
     site = cache_store.site_key(catalog.site, options.preview)
     keys = {course.id: cache_store.course_key(site, course, images.of(course)) for course in catalog.courses}
     context = render.RenderContext(catalog, rendered, images, options.preview, keys, {})

@@ -57,6 +57,13 @@ def cache_file(out: Path) -> Path:
     return out.parent / ".coursegen-cache" / f"{out.name}-{name}.pickle"
 
 
+def templates_dir(out: Path) -> Path:
+    """Return where the templates of builds of `out`, compiled by Jinja2, are kept (made on first use)."""
+    folder = cache_file(out).parent / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def load(out: Path) -> BuildCache:
     """Return the cache for `out`, or an empty one when there is none or it is from another version."""
     try:

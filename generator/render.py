@@ -81,8 +81,12 @@ def card_values(catalog: Catalog, images: ImageSet, keys: dict[int, bytes], know
     return cards
 
 
-def make_environment(user_templates: Path | None) -> jinja2.Environment:
-    """Return a Jinja2 environment in which a user's template overrides the built-in of that name."""
+def make_environment(user_templates: Path | None, compiled: Path | None = None) -> jinja2.Environment:
+    """Return a Jinja2 environment in which a user's template overrides the built-in of that name.
+
+    `compiled` is a folder for Jinja2's bytecode cache: each template is compiled to Python once
+    and loaded from there while its source is unchanged (Jinja2 compares each source's checksum).
+    """
     loaders = [jinja2.FileSystemLoader(str(user_templates))] if user_templates and user_templates.is_dir() else []
     loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
     env = jinja2.Environment(
@@ -93,6 +97,7 @@ def make_environment(user_templates: Path | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,  # a build never sees a template change mid-run: skip a stat per {% include %}
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
     )
     env.globals["card"] = Cards(env)
     return env
