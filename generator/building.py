@@ -44,7 +44,8 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
     image_cache = ImageCache(None if options.no_cache else options.cache_dir)
     images = publish_images(catalog, image_cache, preview=options.preview)
     catalog = replace(catalog, site=images.site)  # a path default_image now names its published file
-    env = render.make_environment(options.template_dir, None if options.no_cache else cache_store.templates_dir(options.out))
+    compiled = None if options.no_cache else cache_store.templates_dir(options.out)
+    env = render.make_environment(options.template_dir, compiled)
     site = cache_store.site_key(catalog.site, options.preview)
     keys = {course.id: cache_store.course_key(site, course, images.of(course)) for course in catalog.courses}
     context = render.RenderContext(catalog, rendered, images, options.preview, keys, {})
@@ -54,7 +55,8 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
 
     def plan_listings_and_write_site_files() -> None:
         cache.cards = render.card_values(catalog, images, keys, cache.cards, preview=options.preview)
-        cards = {course_id: card for course_id, (_, card) in cache.cards.items()}
+        cards = {course_id: (hashlib.blake2b(card, digest_size=16).digest(), card)
+                 for course_id, (_, card) in cache.cards.items()}
         listings.update(render.listing_pages(replace(context, cards=cards)))
         _write_site_files(staging, catalog, _merge(pages, listings), rendered, images, keys, cache, options.preview)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import orjson
 
@@ -91,7 +92,7 @@ def feed_files(catalog: Catalog, listed: tuple[Course, ...], rendered: dict[int,
 
     `listed` are the courses the public lists show (privacy.listed_courses): the JSON Feed's.
     """
-    items = _ModelItems(catalog, rendered, images)
+    item = partial(_model_item, catalog=catalog, rendered=rendered, images=images)
     groups: dict[str, list[Course]] = {"open": [], **{name: [] for name in RESTRICTED_FEEDS}}
     for course in catalog.courses:  # already ordered by id
         name = "open" if is_public_feed_item(course) else restricted_feed(course)
@@ -102,28 +103,20 @@ def feed_files(catalog: Catalog, listed: tuple[Course, ...], rendered: dict[int,
         folder = "public/feeds" if name == "open" else "restricted/feeds"
         # Public pages link by absolute URL; restricted files are never served, so they link by file name.
         base = catalog.site.base_url + "feeds/" if name == "open" else ""
-        files.update(_paged_feed(folder, name, group, catalog.site.feed_page_size, base, keys, items))
-    files.update(_json_feed(catalog, listed, rendered, keys, items))
+        files.update(_paged_feed(folder, name, group, catalog.site.feed_page_size, base, keys, item))
+    files.update(_json_feed(catalog, listed, rendered, keys, item))
     return files
 
 
-class _ModelItems:
-    """Each course's checked model item, serialised as it stands in a model feed; made once per build."""
-
-    def __init__(self, catalog: Catalog, rendered: dict[int, Rendered], images: ImageSet):
-        self.catalog, self.rendered, self.images = catalog, rendered, images
-        self.made: dict[int, bytes] = {}
-
-    def __call__(self, course: Course) -> bytes:
-        item = self.made.get(course.id)
-        if item is None:
-            model = dashboard_item(course, self.catalog, self.rendered[course.id], self.images.of(course))
-            item = self.made[course.id] = nested(checked(model), depth=2)
-        return item
+def _model_item(course: Course, catalog: Catalog, rendered: dict[int, Rendered], images: ImageSet) -> dict:
+    """Return a course's model item, checked. Made afresh for each feed that holds it: keeping every
+    item for the JSON Feed would hold the whole catalog's feed in memory, and would save little (parsing
+    a serialised item back costs as much as making it)."""
+    return checked(dashboard_item(course, catalog, rendered[course.id], images.of(course)))
 
 
 def _paged_feed(folder: str, name: str, courses: list[Course], size: int, base: str, keys: dict[int, bytes],
-                items: _ModelItems) -> dict[str, FeedFile]:
+                item: Callable[[Course], dict]) -> dict[str, FeedFile]:
     pages = [courses[i:i + size] for i in range(0, len(courses), size)] or [[]]
     file_names = [f"{name}.json" if n == 0 else f"{name}-{n + 1}.json" for n in range(len(pages))]
     files = {}
@@ -135,7 +128,7 @@ def _paged_feed(folder: str, name: str, courses: list[Course], size: int, base: 
         }
         files[f"{folder}/{file_names[n]}"] = FeedFile(
             _inputs(envelope, page, keys), lambda envelope=envelope, page=page: with_list(
-                envelope, "results", [items(course) for course in page]))
+                envelope, "results", [nested(item(course), depth=2) for course in page]))
     return files
 
 
@@ -143,7 +136,7 @@ JSON_FEED = "public/feeds/open.feed.json"
 
 
 def _json_feed(catalog: Catalog, listed: tuple[Course, ...], rendered: dict[int, Rendered], keys: dict[int, bytes],
-               items: _ModelItems) -> dict[str, FeedFile]:
+               item: Callable[[Course], dict]) -> dict[str, FeedFile]:
     """Return the JSON Feed 1.1 of the listed courses, newest first, with the model item in `_course`.
 
     It is paged like the model feeds (feed_page_size items a file), each page pointing at the
@@ -169,7 +162,7 @@ def _json_feed(catalog: Catalog, listed: tuple[Course, ...], rendered: dict[int,
         page_head = head if last else {**head, "next_url": site.base_url + paths[number + 1].removeprefix("public/")}
         files[paths[number]] = FeedFile(
             _inputs(page_head, page, keys), lambda page_head=page_head, page=page: with_list(
-                page_head, "items", [_feed_item(course, site, rendered, items(course)) for course in page]))
+                page_head, "items", [_feed_item(course, site, rendered, item(course)) for course in page]))
     return files
 
 
@@ -178,9 +171,8 @@ def _inputs(envelope: dict, courses: list[Course], keys: dict[int, bytes]) -> by
     return orjson.dumps(envelope) + b"".join(keys[course.id] for course in courses)
 
 
-def _feed_item(course: Course, site, rendered: dict[int, Rendered], model_item: bytes) -> bytes:
+def _feed_item(course: Course, site, rendered: dict[int, Rendered], model: dict) -> bytes:
     """Return one course as a JSON Feed item, nested as it stands in the feed."""
-    model = orjson.loads(model_item)
     item = {
         "id": str(course.id),  # JSON Feed: unchanged for the item's life; a slug, and so its URL, may change
         "url": absolute_url(site.base_url, course_path(course.slug)),

@@ -62,7 +62,7 @@ class RenderContext:
     images: ImageSet  # course id → published images
     preview: bool
     keys: dict[int, bytes]  # course id → everything that decides what the build makes of it (cache.course_key)
-    cards: dict[int, bytes]  # listed course id → its card's values, serialised (card_values)
+    cards: dict[int, tuple[bytes, bytes]]  # listed course id → (digest, serialised values) of its card (card_values)
 
 
 def card_values(catalog: Catalog, images: ImageSet, keys: dict[int, bytes], known: dict[int, tuple[bytes, bytes]], *,
@@ -247,7 +247,7 @@ def _listing(context: RenderContext, listing: Listing, courses: list[Course]) ->
         }
         title = listing.heading if number == 1 else f"{listing.heading} (page {number})"
         head = _head(context, title, listing.intro or site.description or listing.heading, path)
-        shown = [context.cards[c.id] for c in courses[(number - 1) * size: number * size]]
+        shown = [context.cards[c.id] for c in courses[(number - 1) * size: number * size]]  # (digest, values)
         jsonld = None
         if listing.template == "index.html" and shown:  # Google's Course list: the catalog's summary pages
             jsonld = meta.item_list_jsonld([absolute_url(site.base_url, course_path(c.slug))
@@ -255,8 +255,9 @@ def _listing(context: RenderContext, listing: Listing, courses: list[Course]) ->
                                            first_position=(number - 1) * size + 1)
         values = _values(context, head=head, heading=listing.heading, intro=listing.intro, pagination=pagination,
                          filters=listing.filters, jsonld=jsonld)
-        inputs = orjson.dumps(values) + b"".join(b"\0" + card for card in shown)
-        pages[path] = PageJob(listing.template, inputs, partial(_with_cards, values, shown))
+        # The cards by digest: a page's inputs stay small while it shares its cards' values with four other pages.
+        inputs = orjson.dumps(values) + b"".join(digest for digest, _ in shown)
+        pages[path] = PageJob(listing.template, inputs, partial(_with_cards, values, [card for _, card in shown]))
     return pages
 
 
