@@ -7,7 +7,7 @@ from html import escape
 import orjson
 
 from generator import meta, views
-from generator.cache import reuse
+from generator.cache import kept, reuse
 from generator.model import Catalog
 from generator.privacy import listed_categories, listed_courses
 from generator.urls import absolute_url, course_path
@@ -68,6 +68,6 @@ def search_index(catalog: Catalog, excerpts: dict[int, str], keys: dict[int, byt
     listed_slugs = frozenset(c.slug for c in listed_categories(catalog, preview=preview))
     entries = {}
     for course in listed_courses(catalog, preview=preview):  # each lambda runs at once, in its own turn
-        entries[course.id] = reuse(known, course.id, keys[course.id], lambda: orjson.dumps(views.search_entry(
-            course, site, listed_slugs, meta.effective_meta(course, site, excerpts[course.id], "").meta_description)))
+        entries[course.id] = reuse(known, course.id, keys[course.id], lambda: kept(orjson.dumps(views.search_entry(
+            course, site, listed_slugs, meta.effective_meta(course, site, excerpts[course.id], "").meta_description))))
     return b'{"courses":[' + b",".join(entry for _, entry in entries.values()) + b"]}\n", entries

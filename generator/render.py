@@ -14,7 +14,7 @@ import orjson
 from markupsafe import Markup
 
 from generator import meta, views
-from generator.cache import reuse
+from generator.cache import kept, reuse
 from generator.images import ImageSet
 from generator.issues import CoursegenError, Issue
 from generator.model import Catalog, Category, Course, CourseType
@@ -76,8 +76,8 @@ def card_values(catalog: Catalog, images: ImageSet, keys: dict[int, bytes], know
     listed_slugs = frozenset(c.slug for c in listed_categories(catalog, preview=preview))
     cards = {}
     for course in listed_courses(catalog, preview=preview):
-        cards[course.id] = reuse(known, course.id, keys[course.id], lambda: orjson.dumps(
-            views.course_card(course, catalog.site, listed_slugs, images.of(course))))
+        cards[course.id] = reuse(known, course.id, keys[course.id], lambda: kept(orjson.dumps(
+            views.course_card(course, catalog.site, listed_slugs, images.of(course)))))
     return cards
 
 
@@ -113,7 +113,7 @@ class Cards:
 
     def __init__(self, env: jinja2.Environment):
         self.env = env
-        self.known: dict[bytes, str] = {}  # card values, serialised → HTML
+        self.known: dict[bytes, str] = {}  # digest of the card values → HTML
 
     @jinja2.pass_context
     def __call__(self, context, course: dict) -> Markup:
@@ -121,7 +121,8 @@ class Cards:
 
     def render(self, course: dict, site: dict) -> tuple[bytes, str]:
         """Return a card's key and HTML, rendering it unless this process knows it already."""
-        key = orjson.dumps(course, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+        key = hashlib.blake2b(orjson.dumps(course, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS),
+                              digest_size=16).digest()
         html = self.known.get(key)
         if html is None:
             html = self.known[key] = self.env.get_template("_card.html").render({"site": site, "course": course})
