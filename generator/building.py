@@ -60,8 +60,8 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
         listings.update(render.listing_pages(replace(context, cards=cards)))
         _write_site_files(staging, catalog, _merge(pages, listings), rendered, images, keys, cache, options.preview)
 
-    staging = output.Staging(options.out, previous)
     plan = _Plan(env, {f"public/{course_path(c.slug)}": c.source for c in catalog.courses}, {}, {})
+    staging = output.Staging(options.out, previous)  # from here to `try`, nothing that could be interrupted
     try:
         progress(f"writing {len(pages)} course pages")
         # Course pages need nothing from the listings: the workers render them while this

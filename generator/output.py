@@ -94,9 +94,13 @@ class Staging:
         described = read_manifest(self.spare / MANIFEST)
         if described is None or not isinstance(described.get("files"), dict):
             shutil.rmtree(self.spare, ignore_errors=True)  # unknown content: start from nothing
-            root = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent))
-            root.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
-            return root, {}
+            root = tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent)
+            try:
+                os.chmod(root, 0o755)  # mkdtemp makes it private; a web server must be able to read the site
+            except BaseException:  # Ctrl-C in this very moment: leave no folder behind
+                shutil.rmtree(root, ignore_errors=True)
+                raise
+            return Path(root), {}
         (self.spare / MANIFEST).unlink()  # from here on it is being changed: if we die, it is unknown
         return self.spare, {path: entry.get("sha256") for path, entry in described["files"].items()}
 
