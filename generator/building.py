@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 import jinja2
@@ -16,7 +16,7 @@ from generator.cache import BuildCache
 from generator.imagecache import ImageCache
 from generator.images import publish_images
 from generator.issues import BuildFailed, CoursegenError
-from generator.markup import NOT_RENDERED, Rendered
+from generator.descriptions import NOT_RENDERED, Rendered
 from generator.model import Catalog
 from generator.parallel import map_chunks
 from generator.pipeline import ASSETS, Options, Result, check, input_signature
@@ -30,7 +30,7 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
     `inputs` is the build's input signature (pipeline.input_signature), taken when the build
     started at `started` (time.monotonic()).
     """
-    cache = BuildCache() if options.no_cache else cache_store.load(options.out)
+    cache = cache_store.empty(options.out) if options.no_cache else cache_store.load(options.out)
     result = check(options, cache, progress, describe=True, stats=dict(inputs[-2]))
     if not result.ok:
         raise BuildFailed(result.issues)
@@ -78,6 +78,7 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
         raise
     summary = _summary(catalog, staging, counts, images, time.monotonic() - started)
     cache.inputs, cache.summary = input_signature(options, tree=inputs[-2]), summary
+    cache.descriptions.save({course.description_key for course in catalog.courses})
     cache_store.save(options.out, cache)
     return Result(result.issues, catalog, summary)
 
@@ -146,8 +147,7 @@ def _write_site_files(staging: output.Staging, catalog: Catalog, pages: dict, re
         staging.write(f"public/{path}", content, "generator")
     for path, content in render.render_headers(preview=preview).items():
         staging.write(f"public/{path}", content, "generator")
-    excerpts = {course_id: r.excerpt for course_id, r in rendered.items()}
-    index, cache.search_entries = discovery.search_index(catalog, excerpts, keys, cache.search_entries, preview=preview)
+    index, cache.search_entries = discovery.search_index(catalog, rendered, keys, cache.search_entries, preview=preview)
     staging.write("public/search.json", index, "courses")
     for asset in sorted(ASSETS.iterdir()):
         staging.write(f"public/assets/{asset.name}", asset.read_bytes(), f"generator/assets/{asset.name}")
@@ -168,13 +168,31 @@ def _merge(first: dict, second: dict) -> dict:
     return {**first, **second}
 
 
-def _descriptions(catalog: Catalog, cache: BuildCache, preview: bool) -> dict[int, Rendered]:
+def _descriptions(catalog: Catalog, cache: BuildCache, preview: bool) -> CourseDescriptions:
     """Return each course's rendered description where anything shows it (phase one rendered them)."""
     keys = {course.id: course.description_key for course in catalog.courses
             if needs_description(course.privacy.value, course.deleted, course.meta_description, preview=preview)}
-    cache.descriptions = {key: cache.descriptions[key] for key in set(keys.values())}
-    return {course.id: cache.descriptions[keys[course.id]] if course.id in keys else NOT_RENDERED
-            for course in catalog.courses}
+    return CourseDescriptions(keys, cache.descriptions)
+
+
+class CourseDescriptions(Mapping):
+    """Course id -> Rendered, read from the description store as pages and feeds ask for them.
+
+    A course nothing shows the description of (privacy.needs_description) has NOT_RENDERED.
+    """
+
+    def __init__(self, keys: dict[int, str], store):
+        self.keys, self.store = keys, store
+
+    def __getitem__(self, course_id: int) -> Rendered:
+        key = self.keys.get(course_id)
+        return NOT_RENDERED if key is None else self.store[key]
+
+    def __iter__(self):
+        return iter(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
 
 
 def _summary(catalog: Catalog, staging: output.Staging, counts: dict, images, seconds: float) -> dict:

@@ -21,7 +21,7 @@ import orjson
 
 from generator import __version__
 
-_FORMAT = 11
+_FORMAT = 12
 RACY_WINDOW_NS = 3_000_000_000
 _STAMP = (_FORMAT, __version__, sys.version_info[:2])
 
@@ -34,7 +34,8 @@ class BuildCache:
     summary: dict = field(default_factory=dict)  # the last build's summary, for "up to date"
     # path -> (stat key, data marshalled, description key) of each valid course file
     documents: dict[str, tuple[tuple, bytes, str]] = field(default_factory=dict)
-    descriptions: dict[bytes, object] = field(default_factory=dict)  # Markdown digest -> Rendered
+    # Markdown digest -> Rendered (a DescriptionStore: on disk, not in the pickle; in memory when new)
+    descriptions: object = field(default_factory=lambda: _store(None))
     pages: dict[str, str] = field(default_factory=dict)  # output path -> digest of its inputs (pages, feeds)
     search_entries: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (course key, entry)
     cards: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (course key, card values)
@@ -71,11 +72,28 @@ def load(out: Path) -> BuildCache:
         with open(cache_file(out), "rb") as handle:
             stamp, cache = pickle.load(handle)
         if stamp != _STAMP or not isinstance(cache, BuildCache):
-            return BuildCache()
+            return empty(out)
         cache.documents = marshal.loads(cache.documents)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-        return BuildCache()
+        return empty(out)
+    cache.descriptions = _store(_store_file(out))
     return cache
+
+
+def empty(out: Path) -> BuildCache:
+    """Return an empty cache for `out` (a first build, or --no-cache), dropping what it had on disk."""
+    _store_file(out).unlink(missing_ok=True)
+    return BuildCache(descriptions=_store(_store_file(out)))
+
+
+def _store_file(out: Path) -> Path:
+    return cache_file(out).with_suffix(".sqlite")
+
+
+def _store(path: Path | None):
+    from generator.descriptions import DescriptionStore  # SQLite only where a build keeps a cache
+
+    return DescriptionStore(path, repr(_STAMP))
 
 
 def save(out: Path, cache: BuildCache) -> None:
@@ -86,7 +104,7 @@ def save(out: Path, cache: BuildCache) -> None:
     cache.saved_ns = time.time_ns()
     # The documents are plain values, which marshal writes and reads several times faster than
     # pickle (0.02 s against 0.16 s to write 10,000, when they held the data itself).
-    stored = replace(cache, documents=marshal.dumps(cache.documents))
+    stored = replace(cache, documents=marshal.dumps(cache.documents), descriptions=None)  # saved by the store
     with open(temporary, "wb") as handle:
         pickle.dump((_STAMP, stored), handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, path)

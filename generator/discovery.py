@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
 from html import escape
 
 import orjson
 
 from generator import meta, views
 from generator.cache import kept, reuse
+from generator.descriptions import Rendered
 from generator.model import Catalog
 from generator.privacy import listed_categories, listed_courses
 from generator.urls import absolute_url, course_path
@@ -55,7 +58,7 @@ def _sitemap_index(urls: list[str]) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-def search_index(catalog: Catalog, excerpts: dict[int, str], keys: dict[int, bytes],
+def search_index(catalog: Catalog, rendered: Mapping[int, Rendered], keys: dict[int, bytes],
                  known: dict[int, tuple[bytes, bytes]], *, preview: bool) -> tuple[bytes, dict]:
     """Return public/search.json, and its entries by course id for the next build's `known`.
 
@@ -66,8 +69,10 @@ def search_index(catalog: Catalog, excerpts: dict[int, str], keys: dict[int, byt
     """
     site = catalog.site
     listed_slugs = frozenset(c.slug for c in listed_categories(catalog, preview=preview))
-    entries = {}
-    for course in listed_courses(catalog, preview=preview):  # each lambda runs at once, in its own turn
-        entries[course.id] = reuse(known, course.id, keys[course.id], lambda: kept(orjson.dumps(views.search_entry(
-            course, site, listed_slugs, meta.effective_meta(course, site, excerpts[course.id], "").meta_description))))
+    def entry(course) -> bytes:  # its excerpt is read only for an entry that is made again
+        summary = meta.effective_meta(course, site, rendered[course.id].excerpt, "").meta_description
+        return kept(orjson.dumps(views.search_entry(course, site, listed_slugs, summary)))
+
+    entries = {course.id: reuse(known, course.id, keys[course.id], partial(entry, course))
+               for course in listed_courses(catalog, preview=preview)}
     return b'{"courses":[' + b",".join(entry for _, entry in entries.values()) + b"]}\n", entries

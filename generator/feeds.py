@@ -15,7 +15,7 @@ import orjson
 from generator import meta
 from generator.images import CourseImages, ImageSet
 from generator.issues import CoursegenError
-from generator.markup import Rendered
+from generator.descriptions import Rendered
 from generator.model import Catalog, Course, User
 from generator.privacy import is_public_feed_item, restricted_feed
 from generator.urls import absolute_url, course_path

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator.cache import BuildCache, markdown_key, stat_key
+from generator.descriptions import Rendered
 from generator.issues import Issue
-from generator.parallel import map_chunks
+from generator.parallel import iter_chunks
 from generator.privacy import needs_description
 from generator.sources import Document, content_names, load_document
 from generator.validate import validate_document
@@ -24,8 +25,9 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
 
     A valid document's Markdown description stays in the worker that parsed it: the document
     keeps only its digest (`description_key`). With `describe` (a build), that worker renders
-    each new description the build will use into `cache.descriptions`, so the text never
-    crosses to the parent, where at 100,000 courses it would be hundreds of megabytes.
+    each new description the build will use into `cache.descriptions` (a DescriptionStore), so
+    the text never crosses to the parent, where at 100,000 courses it would be hundreds of
+    megabytes.
 
     A file whose stat key (mtime, size, inode; taken from `stats` when the build has them
     already) matches the cache is not read again: its parsed,
@@ -56,16 +58,16 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
             pending.append(index)
     issues: list[Issue] = []
     invalid: list[Document] = []
-    parsed = map_chunks(_parse_chunk, (content, known, preview), [paths[i] for i in pending], jobs)
-    for index, (fields, problems, rendered) in zip(pending, parsed):
+    # Taken as the workers send them: a cold build's rendered descriptions go to the store (and
+    # to disk past store.IN_MEMORY) rather than all into one list first.
+    parsed = iter_chunks(_parse_chunk, (content, known, preview), [paths[i] for i in pending], jobs)
+    for index, (fields, problems, rendered) in zip(pending, parsed, strict=True):  # strict: the pool is closed
         if fields is not None and not problems:
             display, source, blobs[index], description_key = fields
             fields = (display, source, marshal.loads(blobs[index]), description_key)
         document = Document(paths[index], *fields) if fields is not None else None
         issues.extend(problems)
         if rendered is not None:
-            from generator.markup import Rendered  # only a build renders; `check` never imports Markdown
-
             known[document.description_key] = Rendered(*rendered)
         if document is not None and not problems:
             documents[index] = document

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import re
-from typing import NamedTuple
 
 import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
+
+from generator.descriptions import Rendered
 
 # What a description may contain after sanitising: prose, lists, links, code, tables, images.
 # Raw HTML that an editor types is parsed and cleaned like everything else, never passed through.
@@ -37,20 +38,6 @@ _GFM_EXTENSIONS = ("table", "strikethrough", "autolink", "tasklist")  # not "tag
 _CLEANER = nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                        link_rel="nofollow noopener", strip_comments=True)
 _TAG = re.compile(r"<[^>]+>")
-
-
-class Rendered(NamedTuple):
-    """What rendering one course's description produced; computed once per course.
-
-    A named tuple rather than a dataclass: the build cache holds one for each course, and
-    tuples pickle three times faster.
-    """
-
-    description_html: str
-    excerpt: str
-
-
-NOT_RENDERED = Rendered("", "")  # for a course nothing shows the description of (privacy.needs_description)
 
 
 def render_description(text: str) -> str:

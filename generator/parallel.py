@@ -6,7 +6,7 @@ import ctypes
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -34,10 +34,17 @@ def map_chunks(work: Callable[[object, Sequence], list], shared: object, items: 
     `work` must be a module-level function; `shared` reaches workers by fork, not by pickling.
     `meanwhile`, if given, runs in this process while the workers work (or first, without them).
     """
+    return list(iter_chunks(work, shared, items, jobs, meanwhile=meanwhile))
+
+
+def iter_chunks(work: Callable[[object, Sequence], list], shared: object, items: Sequence, jobs: int, *,
+                meanwhile: Callable[[], None] | None = None) -> Iterator:
+    """Yield what map_chunks returns, result by result, as each chunk comes back from its worker."""
     if jobs <= 1 or len(items) < MIN_ITEMS_FOR_PROCESSES or "fork" not in multiprocessing.get_all_start_methods():
         if meanwhile is not None:
             meanwhile()
-        return work(shared, items)
+        yield from work(shared, items)
+        return
     global _inherited
     size = -(-len(items) // (jobs * 8))  # several chunks per process balance uneven work
     chunks = [(work, items[start:start + size]) for start in range(0, len(items), size)]
@@ -48,10 +55,8 @@ def map_chunks(work: Callable[[object, Sequence], list], shared: object, items: 
             parts = pool.map(_run_chunk, chunks)  # submits every chunk now
             if meanwhile is not None:
                 meanwhile()
-            results = []
             for part in parts:
-                results.extend(part)
-            return results
+                yield from part
     finally:
         _inherited = None
 

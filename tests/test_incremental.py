@@ -149,6 +149,38 @@ def test_a_rebuild_from_inside_the_content_folder_keeps_each_course_source(proje
     assert sources == ["courses/1.yaml", "courses/2.yaml"]
 
 
+def test_descriptions_read_back_from_the_store_give_the_same_bytes(project, tmp_path, monkeypatch):
+    """Past descriptions.IN_MEMORY, rendered descriptions go to disk and pages and feeds read them back."""
+    from generator import descriptions
+
+    project.add(*(course(i, f"Course {i}", description=f"Text about *{i}*.\n\n- item {i}\n",
+                         privacy=["open", "private", "secret", ""][i % 4]) for i in range(1, 90)))
+    def build(out: Path) -> dict:
+        assert main(["build", "--quiet", "--jobs", "2", "--content", str(project.content), "--out", str(out)]) == 0
+        return snapshot(out)
+
+    in_memory = build(tmp_path / "in-memory")
+    monkeypatch.setattr(descriptions, "IN_MEMORY", 7)
+    assert build(tmp_path / "on-disk") == in_memory
+    assert "<em>44</em>" in (tmp_path / "on-disk/public/courses/course-44/index.html").read_text("utf-8")
+
+
+def test_a_damaged_build_cache_is_rebuilt_not_trusted(project, tmp_path):
+    clock = Clock()
+    project.add(course(1, "One", description="First *one*."), course(2, "Two", description="Second."))
+    for path in project.content.rglob("*.yaml"):
+        clock.touch(path)
+    assert project.build("--quiet") == 0
+    for stored in (project.root / ".coursegen-cache").glob("output-*"):
+        stored.write_bytes(b"not what a build wrote")
+    project.add(course(2, "Two", description="Second, edited."))
+    clock.touch(project.content / "courses/2.yaml")
+    assert project.build("--quiet") == 0
+    cold = tmp_path / "cold"
+    assert main(["build", "--quiet", "--no-cache", "--content", str(project.content), "--out", str(cold)]) == 0
+    assert snapshot(project.out / "public") == snapshot(cold / "public")
+
+
 def test_jobs_do_not_change_a_single_byte(project, tmp_path):
     body = "Para *one*.\n\n## Two\n\n- a\n- [b](https://example.org/b)\n"
     project.add(*(course(i, f"Course {i}", description=body + str(i), privacy=["open", "private", "secret", ""][i % 4])

@@ -1,0 +1,123 @@
+"""Rendered descriptions between builds: on disk in SQLite, each read when a page or feed needs it.
+
+A description's HTML is the largest thing a build knows of a course (a few kilobytes; hundreds
+of megabytes at 100,000 courses). Kept in the pickled build cache, every build would read and
+write all of them; here a build reads only those of the pages and feed files it makes, and
+writes only the new ones.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    import sqlite3
+
+class Rendered(NamedTuple):
+    """What rendering one course's description produced (markup.describe); computed once per course."""
+
+    description_html: str
+    excerpt: str
+
+
+NOT_RENDERED = Rendered("", "")  # for a course nothing shows the description of (privacy.needs_description)
+
+# Rendered descriptions a build keeps in memory before writing them out: all of them up to
+# 20,000 courses (a cold build reads none back), a bounded amount beyond.
+IN_MEMORY = 20_000
+
+
+class DescriptionStore:
+    """Rendered descriptions by Markdown digest: the last builds' on disk, this build's new ones in memory.
+
+    Reads and writes `key in store`, `store[key]` and `store[key] = rendered`, like the dict it
+    replaces. With no path it keeps everything in memory (--no-cache). It can be used after
+    a fork: each process opens its own connection.
+    """
+
+    def __init__(self, path: Path | None, stamp: str):
+        self.path, self.stamp = path, stamp
+        self.fresh: dict[str, Rendered] = {}  # new in this build, not yet on disk
+        self._stored: set[str] | None = None  # digests on disk, read once
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.fresh or key in self.stored
+
+    def __setitem__(self, key: str, rendered: Rendered) -> None:
+        self.fresh[key] = rendered
+        if self.path is not None and len(self.fresh) >= IN_MEMORY:
+            self._write_fresh()
+
+    def __getitem__(self, key: str) -> Rendered:
+        rendered = self.fresh.get(key)
+        if rendered is not None:
+            return rendered
+        row = None
+        if self.path is not None:
+            row = self._db().execute("SELECT html, excerpt FROM descriptions WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return Rendered(*row)
+
+    @property
+    def stored(self) -> set[str]:
+        if self._stored is None:
+            self._stored = set() if self.path is None else {
+                key for (key,) in self._db().execute("SELECT key FROM descriptions")}
+        return self._stored
+
+    def save(self, used: set[str]) -> None:
+        """Write this build's new descriptions; drop those no course uses once they are many."""
+        if self.path is None:
+            return
+        self._write_fresh()
+        stale = self.stored - used
+        if len(stale) > 1_000 + len(used) // 4:  # an edit leaves one; clear them out now and then
+            with self._db() as db:
+                db.executemany("DELETE FROM descriptions WHERE key = ?", ((key,) for key in stale))
+            self._stored = self.stored & used
+
+    def _write_fresh(self) -> None:
+        with self._db() as db:  # one transaction
+            db.executemany("INSERT OR REPLACE INTO descriptions VALUES (?, ?, ?)",
+                           ((key, r.description_html, r.excerpt) for key, r in self.fresh.items()))
+        self.stored.update(self.fresh)
+        self.fresh.clear()
+
+    def _db(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():  # never a connection across a fork
+            self._pid = os.getpid()
+            self._connection = _open(self.path, self.stamp)
+        return self._connection
+
+
+def _open(path: Path, stamp: str) -> sqlite3.Connection:
+    """Open the store, emptied when another version of the generator wrote it or it is unreadable."""
+    import sqlite3
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return _connect(path, stamp)
+    except sqlite3.DatabaseError:  # not a database (a half-written or foreign file): start afresh
+        path.unlink(missing_ok=True)
+        return _connect(path, stamp)
+
+
+def _connect(path: Path, stamp: str) -> sqlite3.Connection:
+    import sqlite3  # only builds that reuse a cache need it
+
+    db = sqlite3.connect(path, timeout=30)
+    db.execute("PRAGMA synchronous = OFF")  # a cache: losing the last writes to a crash costs a re-render
+    with db:
+        db.execute("CREATE TABLE IF NOT EXISTS stamp (value TEXT NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS descriptions "
+                   "(key TEXT PRIMARY KEY, html TEXT NOT NULL, excerpt TEXT NOT NULL) WITHOUT ROWID")
+        if db.execute("SELECT value FROM stamp").fetchall() != [(stamp,)]:
+            db.execute("DELETE FROM stamp")
+            db.execute("DELETE FROM descriptions")
+            db.execute("INSERT INTO stamp VALUES (?)", (stamp,))
+    return db
