@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from generator.issues import CoursegenError
+
 if TYPE_CHECKING:
     import sqlite3
 
@@ -56,12 +58,21 @@ class DescriptionStore:
         rendered = self.fresh.get(key)
         if rendered is not None:
             return rendered
-        row = None
-        if self.path is not None:
-            row = self._db().execute("SELECT html, excerpt FROM descriptions WHERE key = ?", (key,)).fetchone()
-        if row is None:
+        if self.path is None:
             raise KeyError(key)
+        import sqlite3
+
+        try:
+            row = self._db().execute("SELECT html, excerpt FROM descriptions WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error as error:
+            raise self._damaged(str(error)) from None
+        if row is None:  # it was there when the build began: someone changed the file meanwhile
+            raise self._damaged(f"description {key} is missing")
         return Rendered(*row)
+
+    def _damaged(self, problem: str) -> CoursegenError:
+        return CoursegenError(f"the build cache {self.path} is damaged ({problem}); "
+                              f"build again with --no-cache")
 
     @property
     def stored(self) -> set[str]:

@@ -181,6 +181,27 @@ def test_a_damaged_build_cache_is_rebuilt_not_trusted(project, tmp_path):
     assert snapshot(project.out / "public") == snapshot(cold / "public")
 
 
+def test_descriptions_lost_from_the_store_are_rendered_again(project, tmp_path):
+    import sqlite3
+
+    clock = Clock()
+    project.add(course(1, "One", description="First *one*."), course(2, "Two", description="Second."))
+    for path in project.content.rglob("*.yaml"):
+        clock.touch(path)
+    assert project.build("--quiet") == 0
+    (store,) = (project.root / ".coursegen-cache").glob("output-*.sqlite")
+    with sqlite3.connect(store) as db:
+        db.execute("DELETE FROM descriptions")
+    db.close()
+    project.add(course(2, "Two", description="Second, edited."))  # the feeds need course 1's again
+    clock.touch(project.content / "courses/2.yaml")
+    assert project.build("--quiet") == 0
+    cold = tmp_path / "cold"
+    assert main(["build", "--quiet", "--no-cache", "--content", str(project.content), "--out", str(cold)]) == 0
+    assert snapshot(project.out / "public") == snapshot(cold / "public")
+    assert "<em>one</em>" in project.read("public/courses/one/index.html")
+
+
 def test_jobs_do_not_change_a_single_byte(project, tmp_path):
     body = "Para *one*.\n\n## Two\n\n- a\n- [b](https://example.org/b)\n"
     project.add(*(course(i, f"Course {i}", description=body + str(i), privacy=["open", "private", "secret", ""][i % 4])
