@@ -165,41 +165,41 @@ def test_descriptions_read_back_from_the_store_give_the_same_bytes(project, tmp_
     assert "<em>44</em>" in (tmp_path / "on-disk/public/courses/course-44/index.html").read_text("utf-8")
 
 
-def test_a_damaged_build_cache_is_rebuilt_not_trusted(project, tmp_path):
+def rebuild_after_harming_the_cache(project: Project, tmp_path: Path, harm) -> None:
+    """Build two courses, harm(cache folder), edit one course, rebuild: the result must be a cold build's."""
     clock = Clock()
     project.add(course(1, "One", description="First *one*."), course(2, "Two", description="Second."))
     for path in project.content.rglob("*.yaml"):
         clock.touch(path)
     assert project.build("--quiet") == 0
-    for stored in (project.root / ".coursegen-cache").glob("output-*"):
-        stored.write_bytes(b"not what a build wrote")
-    project.add(course(2, "Two", description="Second, edited."))
-    clock.touch(project.content / "courses/2.yaml")
-    assert project.build("--quiet") == 0
-    cold = tmp_path / "cold"
-    assert main(["build", "--quiet", "--no-cache", "--content", str(project.content), "--out", str(cold)]) == 0
-    assert snapshot(project.out / "public") == snapshot(cold / "public")
-
-
-def test_descriptions_lost_from_the_store_are_rendered_again(project, tmp_path):
-    import sqlite3
-
-    clock = Clock()
-    project.add(course(1, "One", description="First *one*."), course(2, "Two", description="Second."))
-    for path in project.content.rglob("*.yaml"):
-        clock.touch(path)
-    assert project.build("--quiet") == 0
-    (store,) = (project.root / ".coursegen-cache").glob("output-*.sqlite")
-    with sqlite3.connect(store) as db:
-        db.execute("DELETE FROM descriptions")
-    db.close()
-    project.add(course(2, "Two", description="Second, edited."))  # the feeds need course 1's again
+    harm(project.root / ".coursegen-cache")
+    project.add(course(2, "Two", description="Second, edited."))  # the feeds need course 1's description again
     clock.touch(project.content / "courses/2.yaml")
     assert project.build("--quiet") == 0
     cold = tmp_path / "cold"
     assert main(["build", "--quiet", "--no-cache", "--content", str(project.content), "--out", str(cold)]) == 0
     assert snapshot(project.out / "public") == snapshot(cold / "public")
     assert "<em>one</em>" in project.read("public/courses/one/index.html")
+
+
+def test_a_damaged_build_cache_is_rebuilt_not_trusted(project, tmp_path):
+    def overwrite(folder: Path) -> None:
+        for stored in folder.glob("output-*"):
+            stored.write_bytes(b"not what a build wrote")
+
+    rebuild_after_harming_the_cache(project, tmp_path, overwrite)
+
+
+def test_descriptions_lost_from_the_store_are_rendered_again(project, tmp_path):
+    import sqlite3
+
+    def empty_the_store(folder: Path) -> None:
+        (store,) = folder.glob("output-*.sqlite")
+        with sqlite3.connect(store) as db:
+            db.execute("DELETE FROM descriptions")
+        db.close()
+
+    rebuild_after_harming_the_cache(project, tmp_path, empty_the_store)
 
 
 def test_jobs_do_not_change_a_single_byte(project, tmp_path):
