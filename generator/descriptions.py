@@ -17,6 +17,7 @@ from generator.issues import CoursegenError
 if TYPE_CHECKING:
     import sqlite3
 
+
 class Rendered(NamedTuple):
     """What rendering one course's description produced (markup.describe); computed once per course."""
 
