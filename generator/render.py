@@ -89,7 +89,7 @@ def make_environment(user_templates: Path | None, compiled: Path | None = None) 
     """
     loaders = [jinja2.FileSystemLoader(str(user_templates))] if user_templates and user_templates.is_dir() else []
     loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,  # every template, whatever its extension: all of them produce HTML
         undefined=jinja2.StrictUndefined,
@@ -101,6 +101,26 @@ def make_environment(user_templates: Path | None, compiled: Path | None = None) 
     )
     env.globals["card"] = Cards(env)
     return env
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja2's environment, with `value.name` on the plain dicts of page values looked up directly.
+
+    Jinja2 tries getattr() first and the key after it: on a dict that is an AttributeError
+    raised and caught for every `course.name` in every template, about 5% of rendering. A dict
+    has no attributes but its methods, so for any other name the answer is the same.
+    """
+
+    def getattr(self, obj, attribute: str):
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
 
 class Cards:
