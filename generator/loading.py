@@ -11,7 +11,7 @@ from generator.descriptions import Rendered
 from generator.issues import Issue
 from generator.parallel import iter_chunks
 from generator.privacy import needs_description
-from generator.sources import Document, content_names, load_document
+from generator.sources import Document, content_names, load_document, new_scan
 from generator.validate import validate_document
 
 
@@ -36,6 +36,7 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
     every run. The cache keeps each document's data marshalled: once the courses are resolved
     from them, the build holds no document's data (at 100,000 courses, 250 MB of dicts).
     """
+    new_scan()
     documents: list[Document | None] = [None] * len(paths)
     blobs: list[bytes | None] = [None] * len(paths)  # each valid document's data, marshalled
     known = cache.descriptions if cache is not None and describe else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Iterable
@@ -179,7 +180,7 @@ def _check_file(content_dir: Path, path: str, source: str) -> str:
         return "cannot be read: broken link or missing file"
     folders = source.split("/")[:-1]
     linked = stat.S_ISLNK(status.st_mode) or any(
-        os.path.islink(os.path.join(content_dir, *folders[:depth])) for depth in range(1, len(folders) + 1))
+        _is_link(os.path.join(content_dir, *folders[:depth])) for depth in range(1, len(folders) + 1))
     if linked:  # only links can lead outside; resolving every plain file would cost a system call per folder
         try:
             real = Path(path).resolve(strict=True)
@@ -193,6 +194,17 @@ def _check_file(content_dir: Path, path: str, source: str) -> str:
     if status.st_size > MAX_FILE_BYTES:
         return f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; a content file should be far smaller"
     return ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_link(folder: str) -> bool:
+    """Return True when a content folder is a symbolic link: asked once per folder and scan, not once per file."""
+    return os.path.islink(folder)
+
+
+def new_scan() -> None:
+    """Forget what _is_link learnt: a folder may have become a link since the last build (`serve`)."""
+    _is_link.cache_clear()
 
 
 def _yaml_issue(display: str, exc: yaml.MarkedYAMLError) -> Issue:

@@ -10,6 +10,7 @@ import sys
 import time
 
 import pytest
+import yaml
 
 from generator.cli import main
 from tests.conftest import REPO, course
@@ -126,6 +127,21 @@ def test_symlink_outside_content_is_refused(project, tmp_path, capsys):
     (project.content / "courses" / "link.yaml").symlink_to(secret)
     assert main(["check", "--content", str(project.content)]) == 1
     assert "courses/link.yaml: error: is a link to a file outside the content directory" in capsys.readouterr().err
+
+
+def test_a_folder_that_becomes_a_link_outside_is_never_read(project, tmp_path):
+    """As `serve` does: two builds in one process, the folder swapped for a link in between."""
+    project.add(course(1, "One"))
+    project.write("courses/team/two.yaml", course(2, "Two"))
+    assert project.build("--quiet") == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "two.yaml").write_text(yaml.safe_dump(course(2, "Secret name")), "utf-8")
+    shutil.rmtree(project.content / "courses/team")
+    (project.content / "courses/team").symlink_to(outside, target_is_directory=True)
+    assert project.build("--quiet") == 0
+    assert [c["name"] for c in project.json("restricted/manifest.json")["courses"]] == ["One"]
+    assert not any(b"Secret name" in content for content in project.public().values())
 
 
 def test_billion_laughs_is_refused_quickly(project, capsys):
