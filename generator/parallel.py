@@ -8,6 +8,7 @@ import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -52,13 +53,33 @@ def iter_chunks(work: Callable[[object, Sequence], list], shared: object, items:
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-            parts = pool.map(_run_chunk, chunks)  # submits every chunk now
-            if meanwhile is not None:
-                meanwhile()
-            for part in parts:
-                yield from part
+            try:
+                with _interrupts_held():
+                    parts = pool.map(_run_chunk, chunks)  # starts the workers and submits every chunk
+                if meanwhile is not None:
+                    meanwhile()
+                for part in parts:
+                    yield from part
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)  # a failed build waits for no other chunk
+                raise
     finally:
         _inherited = None
+
+
+@contextmanager
+def _interrupts_held():
+    """Hold Ctrl-C (SIGINT) back until the block ends; it is raised then.
+
+    Raised while ProcessPoolExecutor starts its workers, before its manager thread exists, it
+    leaves workers that no one tells to stop, and the build hangs at exit waiting for them
+    (a test sends SIGINT just there).
+    """
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 
 import pytest
@@ -253,6 +254,35 @@ def test_interrupted_build_exits_130_and_keeps_output(project):
     assert b"Traceback" not in err
     assert snapshot(project.out) == before
     assert not [p.name for p in project.root.iterdir() if p.name.startswith((".output.building-", ".output.old-"))]  # no staging left
+
+
+def test_ctrl_c_while_the_workers_start_stops_the_build_and_every_worker(project):
+    """Ctrl-C landing while the process pool starts: the build must still exit, and stop its workers."""
+    many_courses(project, 100)  # enough for worker processes
+    script = textwrap.dedent(f"""
+        import os, signal, sys
+        from concurrent.futures import process
+
+        spawn = process.ProcessPoolExecutor._spawn_process
+
+        def spawn_then_interrupt(self):  # as if Ctrl-C came just after the first worker started
+            spawn(self)
+            os.kill(os.getpid(), signal.SIGINT)
+
+        process.ProcessPoolExecutor._spawn_process = spawn_then_interrupt
+        from generator.cli import main
+        sys.exit(main(["build", "--quiet", "--content", {str(project.content)!r}, "--out", {str(project.out)!r}]))
+        """)
+    build = subprocess.Popen([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(REPO)},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _, err = build.communicate(timeout=60)
+    finally:
+        build.kill()
+        for pid in builds_still_running(project):
+            os.kill(pid, signal.SIGKILL)
+    assert build.returncode == 130, err.decode()
+    assert b"Traceback" not in err
 
 
 def test_next_build_cleans_what_a_killed_build_left(project):
