@@ -21,7 +21,7 @@ import orjson
 
 from generator import __version__
 
-_FORMAT = 12
+_FORMAT = 13
 RACY_WINDOW_NS = 3_000_000_000
 _STAMP = (_FORMAT, __version__, sys.version_info[:2])
 
@@ -30,7 +30,7 @@ _STAMP = (_FORMAT, __version__, sys.version_info[:2])
 class BuildCache:
     """Everything a rebuild may reuse; empty on a first build."""
 
-    inputs: tuple = ()  # the signature of every input at the last successful build
+    inputs: tuple = ()  # the signature of every input of this build (saved as its digest only)
     summary: dict = field(default_factory=dict)  # the last build's summary, for "up to date"
     # path -> (stat key, data marshalled, description key) of each valid course file
     documents: dict[str, tuple[tuple, bytes, str]] = field(default_factory=dict)
@@ -104,7 +104,8 @@ def save(out: Path, cache: BuildCache) -> None:
     cache.saved_ns = time.time_ns()
     # The documents are plain values, which marshal writes and reads several times faster than
     # pickle (0.02 s against 0.16 s to write 10,000, when they held the data itself).
-    stored = replace(cache, documents=marshal.dumps(cache.documents), descriptions=None)  # saved by the store
+    # The descriptions are saved by their store; the inputs only as the digest written below.
+    stored = replace(cache, inputs=(), documents=marshal.dumps(cache.documents), descriptions=None)
     with open(temporary, "wb") as handle:
         pickle.dump((_STAMP, stored), handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, path)

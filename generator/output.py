@@ -85,7 +85,8 @@ class Staging:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self._lock = _lock(self.out)
         remove_stale_staging(self.out)
-        self.previous = (previous or {}).get("files", {})  # the live output's files
+        files = (previous or {}).get("files", {})
+        self.previous = {path: entry.get("sha256") for path, entry in files.items()}  # the live output's files
         self.spare = self.out.parent / f".{self.out.name}.spare"
         self.root, self.present = self._adopt_spare()  # present: path -> sha256 of what root holds
         self.files: dict[str, tuple[str, str]] = {}  # path -> (sha256, source)
@@ -127,7 +128,7 @@ class Staging:
 
     def reuse(self, path: str) -> bool:
         """Take the live output's file for a page whose job has not changed, if it is known and there."""
-        sha = self.previous.get(path, {}).get("sha256")
+        sha = self.previous.get(path)
         if not sha:
             return False
         if self.present.get(path) != sha:
@@ -169,9 +170,8 @@ class Staging:
 
     def _same_as_live(self, manifest_bytes: bytes) -> bool:
         current = {path: sha for path, (sha, _) in self.files.items() if path != MANIFEST}
-        before = {path: entry.get("sha256") for path, entry in self.previous.items()}
         try:
-            return current == before and (self.out / MANIFEST).read_bytes() == manifest_bytes
+            return current == self.previous and (self.out / MANIFEST).read_bytes() == manifest_bytes
         except OSError:
             return False
 
