@@ -179,7 +179,8 @@ def _descriptions(catalog: Catalog, cache: BuildCache, preview: bool) -> CourseD
 class CourseDescriptions(Mapping):
     """Course id -> Rendered, read from the description store as pages and feeds ask for them.
 
-    A course nothing shows the description of (privacy.needs_description) has NOT_RENDERED.
+    Any course of the catalog can be looked up: one that nothing shows the description of
+    (privacy.needs_description) has NOT_RENDERED, and only the others are iterated.
     """
 
     def __init__(self, keys: dict[int, str], store):

@@ -33,8 +33,8 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
     already) matches the cache is not read again: its parsed,
     validated data comes from the cache, unless the build needs its description and the cache
     has no rendering of it. Only valid documents are cached, so every error is found again on
-    every run. The cache keeps each document's data marshalled: once the courses are resolved
-    from them, the build holds no document's data (at 100,000 courses, 250 MB of dicts).
+    every run. The cache keeps each document's data marshalled, so that once the courses are
+    resolved from them the documents' dicts of data can go.
     """
     new_scan()
     documents: list[Document | None] = [None] * len(paths)
@@ -60,7 +60,7 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
     issues: list[Issue] = []
     invalid: list[Document] = []
     # Taken as the workers send them: a cold build's rendered descriptions go to the store (and
-    # to disk past store.IN_MEMORY) rather than all into one list first.
+    # to disk past descriptions.IN_MEMORY) rather than all into one list first.
     parsed = iter_chunks(_parse_chunk, (content, known, preview), [paths[i] for i in pending], jobs)
     for index, (fields, problems, rendered) in zip(pending, parsed, strict=True):  # strict: the pool is closed
         if fields is not None and not problems:
