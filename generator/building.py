@@ -13,10 +13,10 @@ import jinja2
 from generator import cache as cache_store
 from generator import discovery, feeds, history, output, render
 from generator.cache import BuildCache
+from generator.descriptions import NOT_RENDERED, Rendered
 from generator.imagecache import ImageCache
 from generator.images import publish_images
 from generator.issues import BuildFailed, CoursegenError
-from generator.descriptions import NOT_RENDERED, Rendered
 from generator.model import Catalog
 from generator.parallel import map_chunks
 from generator.pipeline import ASSETS, Options, Result, check, input_signature

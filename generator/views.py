@@ -7,8 +7,8 @@ unless it is added here, on purpose.
 from __future__ import annotations
 
 from generator.config import SiteConfig
-from generator.images import CourseImages
 from generator.descriptions import Rendered
+from generator.images import CourseImages
 from generator.model import Category, Course, CourseType
 from generator.urls import category_path, course_path, link, type_path
 
