@@ -12,7 +12,7 @@ from generator import meta, views
 from generator.cache import kept, reuse
 from generator.descriptions import Rendered
 from generator.model import Catalog
-from generator.privacy import listed_categories, listed_courses
+from generator.privacy import listed_category_slugs, listed_courses
 from generator.urls import absolute_url, course_path
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org); past it, sitemap.xml becomes an index
@@ -68,7 +68,7 @@ def search_index(catalog: Catalog, rendered: Mapping[int, Rendered], keys: dict[
     course key is unchanged since the last build is taken from `known` as it is.
     """
     site = catalog.site
-    listed_slugs = frozenset(c.slug for c in listed_categories(catalog, preview=preview))
+    listed_slugs = listed_category_slugs(catalog, preview=preview)
     def entry(course) -> bytes:  # its excerpt is read only for an entry that is made again
         summary = meta.effective_meta(course, site, rendered[course.id].excerpt, "").meta_description
         return kept(orjson.dumps(views.search_entry(course, site, listed_slugs, summary)))

@@ -52,13 +52,19 @@ def listed_categories(catalog: Catalog, *, preview: bool = False) -> tuple[Categ
     return _remembered(("categories", preview), (catalog.courses, catalog.categories), used_categories)
 
 
+def listed_category_slugs(catalog: Catalog, *, preview: bool = False) -> frozenset[str]:
+    """Return the slugs of listed_categories: the categories a course's chips may link to."""
+    return _remembered(("category slugs", preview), (catalog.courses, catalog.categories),
+                       lambda: frozenset(c.slug for c in listed_categories(catalog, preview=preview)))
+
+
 # Every writer of public output asks for the listed courses: about ten times a build, 10 ms each
 # at 10,000 courses. The answer is kept for the last catalog asked about, recognised by the
 # identity of its (immutable) tuples; the entry holds them, so their identity cannot be reused.
-_answers: dict[tuple, tuple[tuple, tuple]] = {}
+_answers: dict[tuple, tuple[tuple, object]] = {}
 
 
-def _remembered(question: tuple, catalog_parts: tuple, answer: Callable[[], tuple]) -> tuple:
+def _remembered(question: tuple, catalog_parts: tuple, answer: Callable[[], object]):
     known = _answers.get(question)
     if known is None or any(before is not now for before, now in zip(known[0], catalog_parts)):
         known = _answers[question] = (catalog_parts, answer())

@@ -18,7 +18,7 @@ from generator.cache import kept, reuse
 from generator.images import ImageSet
 from generator.issues import CoursegenError, Issue
 from generator.model import Catalog, Category, Course, CourseType
-from generator.privacy import PublicView, listed_categories, listed_courses, public_view
+from generator.privacy import PublicView, listed_categories, listed_category_slugs, listed_courses, public_view
 from generator.urls import absolute_url, category_path, course_path, index_path, link, paged_path, type_path
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
@@ -73,7 +73,7 @@ def card_values(catalog: Catalog, images: ImageSet, keys: dict[int, bytes], know
     (a description) re-renders no listing. A card whose course key is unchanged is taken from
     `known`, the last build's result, as it is.
     """
-    listed_slugs = frozenset(c.slug for c in listed_categories(catalog, preview=preview))
+    listed_slugs = listed_category_slugs(catalog, preview=preview)
     cards = {}
     for course in listed_courses(catalog, preview=preview):
         cards[course.id] = reuse(known, course.id, keys[course.id], lambda: kept(orjson.dumps(
@@ -152,7 +152,7 @@ class Cards:
 def course_pages(context: RenderContext) -> dict[str, PageJob]:
     """Return the page of every course the public site shows, and the 404 page, keyed by path under public/."""
     site = context.catalog.site
-    listed_slugs = frozenset(c.slug for c in listed_categories(context.catalog, preview=context.preview))
+    listed_slugs = listed_category_slugs(context.catalog, preview=context.preview)
     pages: dict[str, PageJob] = {}
     for course in context.catalog.courses:
         view = public_view(course, preview=context.preview)
