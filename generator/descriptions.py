@@ -27,9 +27,11 @@ class Rendered(NamedTuple):
 
 NOT_RENDERED = Rendered("", "")  # for a course nothing shows the description of (privacy.needs_description)
 
-# Rendered descriptions a build keeps in memory before writing them out: all of them up to
-# 20,000 courses (a cold build reads none back), a bounded amount beyond.
+# A build that renders at most IN_MEMORY new descriptions keeps them all in memory, where its page
+# workers find them (a cold build of up to 20,000 courses reads none back from disk); one that
+# renders more writes them out BATCH at a time, so that they never hold more than a few megabytes.
 IN_MEMORY = 20_000
+BATCH = 2_000
 
 
 class DescriptionStore:
@@ -46,13 +48,18 @@ class DescriptionStore:
         self._stored: set[str] | None = None  # digests on disk, read once
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
+        self._batch = IN_MEMORY
+
+    def expect(self, count: int) -> None:
+        """Be told how many descriptions this build may render: past IN_MEMORY, they go to disk in batches."""
+        self._batch = IN_MEMORY if count <= IN_MEMORY else BATCH
 
     def __contains__(self, key: str) -> bool:
         return key in self.fresh or key in self.stored
 
     def __setitem__(self, key: str, rendered: Rendered) -> None:
         self.fresh[key] = rendered
-        if self.path is not None and len(self.fresh) >= IN_MEMORY:
+        if self.path is not None and len(self.fresh) >= self._batch:
             self._write_fresh()
 
     def __getitem__(self, key: str) -> Rendered:

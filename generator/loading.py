@@ -60,7 +60,9 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
     issues: list[Issue] = []
     invalid: list[Document] = []
     # Taken as the workers send them: a cold build's rendered descriptions go to the store (and
-    # to disk past descriptions.IN_MEMORY) rather than all into one list first.
+    # to disk in batches past descriptions.IN_MEMORY) rather than all into one list first.
+    if known is not None:
+        known.expect(len(pending))
     parsed = iter_chunks(_parse_chunk, (content, known, preview), [paths[i] for i in pending], jobs)
     for index, (fields, problems, rendered) in zip(pending, parsed, strict=True):  # strict: the pool is closed
         if fields is not None and not problems:

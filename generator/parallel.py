@@ -14,6 +14,9 @@ _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 # Below this many items, starting processes costs more than it saves.
 MIN_ITEMS_FOR_PROCESSES = 64
+# A chunk's results cross back as one message, unpickled whole: with descriptions, 3.5 KB an
+# item. Chunks of at most this many items keep each message near a megabyte at any catalog size.
+MAX_CHUNK = 256
 
 # What forked workers inherit from the parent. It is set just before the pool starts and cleared
 # after, so that large shared data (the catalog, the page plan) is never pickled to workers.
@@ -47,7 +50,7 @@ def iter_chunks(work: Callable[[object, Sequence], list], shared: object, items:
         yield from work(shared, items)
         return
     global _inherited
-    size = -(-len(items) // (jobs * 8))  # several chunks per process balance uneven work
+    size = min(-(-len(items) // (jobs * 8)), MAX_CHUNK)  # several chunks per process balance uneven work
     chunks = [(work, items[start:start + size]) for start in range(0, len(items), size)]
     _inherited = shared
     try:

@@ -150,7 +150,7 @@ def test_a_rebuild_from_inside_the_content_folder_keeps_each_course_source(proje
 
 
 def test_descriptions_read_back_from_the_store_give_the_same_bytes(project, tmp_path, monkeypatch):
-    """Past descriptions.IN_MEMORY, rendered descriptions go to disk and pages and feeds read them back."""
+    """Past descriptions.IN_MEMORY, rendered descriptions go to disk in batches; pages and feeds read them back."""
     from generator import descriptions
 
     project.add(*(course(i, f"Course {i}", description=f"Text about *{i}*.\n\n- item {i}\n",
@@ -161,6 +161,7 @@ def test_descriptions_read_back_from_the_store_give_the_same_bytes(project, tmp_
 
     in_memory = build(tmp_path / "in-memory")
     monkeypatch.setattr(descriptions, "IN_MEMORY", 7)
+    monkeypatch.setattr(descriptions, "BATCH", 5)
     assert build(tmp_path / "on-disk") == in_memory
     assert "<em>44</em>" in (tmp_path / "on-disk/public/courses/course-44/index.html").read_text("utf-8")
 
