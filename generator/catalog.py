@@ -38,15 +38,50 @@ def load_registry(categories: Document | None, users: Document | None) -> tuple[
     return registry, issues
 
 
-def resolve_courses(registry: _Registry, documents: list[Document]) -> tuple[tuple[Course, ...], list[Issue]]:
-    """Resolve references, generate missing slugs and check uniqueness across all course files."""
-    courses, issues = [], _uniqueness(documents)
-    for document in documents:
-        course, problems = _course(document, registry)
-        issues.extend(problems)
+class CourseResolver:
+    """Resolve course documents one at a time: references, generated slugs, uniqueness across files.
+
+    A build hands each document over as it is loaded and lets its data go, so that it holds
+    one course file's dict at once rather than the catalog's (170 MB at 100,000 courses).
+    """
+
+    def __init__(self, registry: _Registry):
+        self.registry = registry
+        self.courses: list[Course] = []
+        self.issues: list[Issue] = []
+        # For each rule: key -> (display, path, whether the field is written) of the first file with it
+        self._first_seen: dict[str, dict[object, tuple[str, str, bool]]] = {name: {} for name, _, _ in _UNIQUE}
+
+    def add(self, document: Document) -> None:
+        self.issues += self._uniqueness(document)
+        course, problems = _course(document, self.registry)
+        self.issues += problems
         if course is not None:
-            courses.append(course)
-    return tuple(sorted(courses, key=lambda c: c.id)), issues
+            self.courses.append(course)
+
+    def resolved(self) -> tuple[tuple[Course, ...], list[Issue]]:
+        """Return the courses added, by id, and the issues found among them."""
+        return tuple(sorted(self.courses, key=lambda c: c.id)), self.issues
+
+    def _uniqueness(self, document: Document) -> list[Issue]:
+        """Report each id, name (ignoring case) or slug of this course that an earlier file already uses."""
+        issues = []
+        for field_name, key_of, label in _UNIQUE:
+            key = key_of(document.data)
+            if not key:
+                continue
+            written = field_name in document.data
+            display, path, other_written = self._first_seen[field_name].setdefault(
+                key, (document.display, document.path, written))
+            if path == document.path:
+                continue
+            # A generated slug has no line of its own: point at the name it came from.
+            other_line, _ = locate(path, (field_name,) if other_written else ("name",))
+            shown = key if field_name != "name" else document.data["name"].strip()
+            issues.append(_at(document, (field_name,) if written else ("name",),
+                              f"{label.format(shown)} is already used by {display}:{other_line}; "
+                              f"each course needs its own", field_name=field_name))
+        return issues
 
 
 def assemble_catalog(site: SiteConfig, registry: _Registry, courses: tuple[Course, ...], images: dict) -> Catalog:
@@ -67,6 +102,12 @@ def name_key(name: str) -> str:
 
 def _slug_of(data: dict) -> str:
     return data.get("slug") or make_slug(data["name"])
+
+
+# What no two courses may share: (field, its key in a course's data, how a message names it)
+_UNIQUE = (("id", lambda data: data["id"], "id {}"),
+           ("name", lambda data: name_key(data["name"]), "name {!r}"),
+           ("slug", _slug_of, "slug '{}'"))
 
 
 def _course(document: Document, registry: _Registry) -> tuple[Course | None, list[Issue]]:
@@ -137,31 +178,6 @@ def _unknown(what: str, value: object, known: dict, where: str) -> str:
     message = f"unknown {what} '{value}': expected one defined in {where}"
     close = difflib.get_close_matches(str(value), list(known), n=1, cutoff=0.6)
     return f"{message}; did you mean '{close[0]}'?" if close else message
-
-
-def _uniqueness(documents: list[Document]) -> list[Issue]:
-    """Report every course whose id, name (ignoring case) or slug an earlier file already uses."""
-    issues = []
-    rules = (("id", lambda d: d["id"], "id {}"),
-             ("name", lambda d: name_key(d["name"]), "name {!r}"),
-             ("slug", _slug_of, "slug '{}'"))
-    for field_name, key_of, label in rules:
-        first_seen: dict[object, Document] = {}
-        for document in documents:
-            key = key_of(document.data)
-            if not key:
-                continue
-            other = first_seen.setdefault(key, document)
-            if other is document:
-                continue
-            # A generated slug has no line of its own: point at the name it came from.
-            keys = (field_name,) if field_name in document.data else ("name",)
-            other_line, _ = locate(other.path, (field_name,) if field_name in other.data else ("name",))
-            shown = key if field_name != "name" else document.data["name"].strip()
-            issues.append(_at(document, keys, f"{label.format(shown)} is already used by "
-                                              f"{other.display}:{other_line}; each course needs its own",
-                              field_name=field_name))
-    return issues
 
 
 def _at(document: Document, keys: tuple, message: str, *, field_name: str | None = None) -> Issue:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import marshal
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from generator.cache import BuildCache, markdown_key, stat_key
@@ -17,11 +17,14 @@ from generator.validate import validate_document
 
 def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs: int, *,
                  describe: bool = False, preview: bool = False,
-                 stats: dict[str, tuple] | None = None) -> tuple[list[Document], list[Document], list[Issue]]:
-    """Return the schema-valid course documents, the parsed but invalid ones, and their issues.
+                 stats: dict[str, tuple] | None = None) -> Iterator[tuple[Document | None, list[Issue]]]:
+    """Yield each course file's document and its issues, in the order of `paths`.
 
-    The invalid ones are returned so that their references can still be checked: a user with a
-    typo in a slug and an unknown creator in one file sees both problems in one run.
+    A document without issues is schema-valid. One with issues is yielded too when it parsed,
+    so that its references can still be checked: a user with a typo in a slug and an unknown
+    creator in one file sees both problems in one run. A file that cannot be parsed yields None.
+    Documents come one at a time, so that a caller that makes each into a course as it comes
+    holds one file's data at once; `cache.documents` is replaced when the last has come.
 
     A valid document's Markdown description stays in the worker that parsed it: the document
     keeps only its digest (`description_key`). With `describe` (a build), that worker renders
@@ -30,19 +33,17 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
     megabytes.
 
     A file whose stat key (mtime, size, inode; taken from `stats` when the build has them
-    already) matches the cache is not read again: its parsed,
-    validated data comes from the cache, unless the build needs its description and the cache
-    has no rendering of it. Only valid documents are cached, so every error is found again on
-    every run. The cache keeps each document's data marshalled, so that once the courses are
-    resolved from them the documents' dicts of data can go.
+    already) matches the cache is not read again: its parsed, validated data comes from the
+    cache, unless the build needs its description and the cache has no rendering of it. Only
+    valid documents are cached, so every error is found again on every run. The cache keeps
+    each document's data marshalled: a tenth of the memory of its dict.
     """
     new_scan()
-    documents: list[Document | None] = [None] * len(paths)
-    blobs: list[bytes | None] = [None] * len(paths)  # each valid document's data, marshalled
     known = cache.descriptions if cache is not None and describe else None
-    pending: list[int] = []
     keys: list[tuple | None] = []
-    for index, path in enumerate(paths):
+    reused: list[tuple[bytes, str] | None] = []  # (data marshalled, description key) of each file the cache vouches for
+    pending: list[str] = []
+    for path in paths:
         key = stats.get(path) if stats is not None else None
         if key is None:
             try:
@@ -51,35 +52,40 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
                 key = None
         keys.append(key)
         cached = cache.documents.get(path) if cache is not None else None
-        data = marshal.loads(cached[1]) if cached is not None and cached[0] == key and cache.trusts(key) else None
-        if data is not None and _described(data, cached[2], known, preview):
-            documents[index] = Document(path, *content_names(content, path), data, cached[2])
-            blobs[index] = cached[1]
-        else:
-            pending.append(index)
-    issues: list[Issue] = []
-    invalid: list[Document] = []
-    # Taken as the workers send them: a cold build's rendered descriptions go to the store (and
-    # to disk in batches past descriptions.IN_MEMORY) rather than all into one list first.
+        usable = cached is not None and cached[0] == key and cache.trusts(key) and (
+            known is None or cached[2] in known or _described(marshal.loads(cached[1]), cached[2], known, preview))
+        reused.append(cached[1:] if usable else None)
+        if not usable:
+            pending.append(path)
+    stored: dict[str, tuple[tuple, bytes, str]] = {}
     if known is not None:
         known.expect(len(pending))
-    parsed = iter_chunks(_parse_chunk, (content, known, preview), [paths[i] for i in pending], jobs)
-    for index, (fields, problems, rendered) in zip(pending, parsed, strict=True):  # strict: the pool is closed
-        if fields is not None and not problems:
-            display, source, blobs[index], description_key = fields
-            fields = (display, source, marshal.loads(blobs[index]), description_key)
-        document = Document(paths[index], *fields) if fields is not None else None
-        issues.extend(problems)
-        if rendered is not None:
-            known[document.description_key] = Rendered(*rendered)
-        if document is not None and not problems:
-            documents[index] = document
-        elif document is not None and isinstance(document.data, dict):
-            invalid.append(document)
+    # Taken as the workers send them: a cold build's rendered descriptions go to the store (and
+    # to disk in batches past descriptions.IN_MEMORY) rather than all into one list first.
+    parsed = iter_chunks(_parse_chunk, (content, known, preview), pending, jobs)
+    for path, key, cached in zip(paths, keys, reused, strict=True):
+        if cached is not None:
+            blob, description_key = cached
+            document, problems = Document(path, *content_names(content, path), marshal.loads(blob), description_key), []
+        else:
+            fields, problems, rendered = next(parsed)
+            if fields is None:
+                yield None, problems
+                continue
+            if problems:
+                yield Document(path, *fields), problems
+                continue
+            display, source, blob, description_key = fields
+            document = Document(path, display, source, marshal.loads(blob), description_key)
+            if rendered is not None:
+                known[description_key] = Rendered(*rendered)
+        if key is not None:
+            stored[path] = (key, blob, description_key)
+        yield document, problems
+    if next(parsed, None) is not None:  # and, every result taken, the workers are gone
+        raise RuntimeError("a worker returned more results than it was given files")
     if cache is not None:
-        cache.documents = {d.path: (keys[i], blobs[i], d.description_key) for i, d in enumerate(documents)
-                           if d is not None and keys[i] is not None}
-    return [d for d in documents if d is not None], invalid, issues
+        cache.documents = stored
 
 
 def _parse_chunk(shared: tuple, paths: Sequence[str]) -> list[tuple[tuple | None, list[Issue], tuple | None]]:

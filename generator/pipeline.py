@@ -12,12 +12,7 @@ from pathlib import Path
 from generator import __version__, output
 from generator import cache as cache_store
 from generator.cache import BuildCache, stat_key, tree_signature
-from generator.catalog import (
-    assemble_catalog,
-    check_references,
-    load_registry,
-    resolve_courses,
-)
+from generator.catalog import CourseResolver, assemble_catalog, check_references, load_registry
 from generator.config import ImageSizes, load_site
 from generator.imagecache import CACHE_DIR, ImageCache
 from generator.images import check_images
@@ -92,25 +87,34 @@ def check(options: Options, cache: BuildCache | None = None, progress: Callable[
             issues += validate_document(document, name.removesuffix(".yaml"))
     paths = discover_courses(options.content, stats)  # a build's signature has listed every file
     progress(f"checking {len(paths)} course files")
-    courses, invalid, problems = load_courses(options.content, paths, cache, options.jobs,
-                                              describe=describe, preview=options.preview, stats=stats)
-    issues += problems
-    sources, seen = {}, {}
+    registry = None  # references cannot be resolved against broken registries
+    if not any(isinstance(d, Issue) or (d is not None and _has_issues(d, issues)) for d in shared.values()):
+        registry, problems = load_registry(shared["categories.yaml"], shared["users.yaml"])
+        issues += problems
+    resolver = CourseResolver(registry) if registry is not None else None
+    invalid, sources, seen = [], {}, {}
     sizes = site.image_sizes if site is not None else ImageSizes()
     images_seen = ImageCache(options.cache_dir, writable=False)  # check reads what builds learnt, writes nothing
-    for document in courses:
+    for document, problems in load_courses(options.content, paths, cache, options.jobs,
+                                           describe=describe, preview=options.preview, stats=stats):
+        issues += problems
+        if problems:
+            if document is not None and isinstance(document.data, dict):
+                invalid.append(document)
+            continue
         found, problems = check_images(options.content, document, sizes, images_seen, seen)
         sources.update(found)
         issues += problems
+        if resolver is not None:
+            resolver.add(document)  # and the document, its data included, can go
     if site is not None:
         found, problems = check_images(options.content, site_doc, sizes, images_seen, seen)  # default_image
         sources.update(found)
         issues += problems
-    if any(isinstance(d, Issue) or (d is not None and _has_issues(d, issues)) for d in shared.values()):
-        return Result(tuple(sorted(issues)))  # references cannot be resolved against broken registries
-    registry, problems = load_registry(shared["categories.yaml"], shared["users.yaml"])
-    resolved, more = resolve_courses(registry, courses)
-    issues += problems + more + check_references(registry, invalid)
+    if resolver is None:
+        return Result(tuple(sorted(issues)))
+    resolved, more = resolver.resolved()
+    issues += more + check_references(registry, invalid)
     if any(issue.is_error for issue in issues) or site is None:
         return Result(tuple(sorted(issues)))
     return Result(tuple(sorted(issues)), assemble_catalog(site, registry, resolved, sources))
