@@ -10,9 +10,11 @@ import sys
 import textwrap
 import time
 
+import orjson
 import pytest
 import yaml
 
+from generator import output
 from generator.cli import main
 from tests.conftest import REPO, course
 
@@ -99,6 +101,19 @@ def test_renamed_course_keeps_its_old_url_as_a_redirect(project):
         page = project.read(f"public/courses/{old}/index.html")
         assert 'url=/courses/third-name/"' in page and 'noindex' in page
     assert "first-name" not in project.read("public/sitemap.xml")
+    manifest = (project.out / "restricted/manifest.json").read_bytes()
+    assert manifest == orjson.dumps(orjson.loads(manifest), option=orjson.OPT_INDENT_2) + b"\n"  # written in pieces
+    assert orjson.loads(manifest)["redirects"] == {"first-name": 1, "second-name": 1, "third-name": 1}
+
+
+def test_manifest_pieces_join_into_the_json_of_the_whole():
+    files = {f"public/{n}/index.html": {"sha256": f"{n:064x}", "source": "courses/é.yaml"} for n in range(2345)}
+    for items in ([], [{"id": 1, "name": "One"}], list(files.values())):
+        whole = orjson.dumps({"k": items}, option=orjson.OPT_INDENT_2)
+        assert b'{\n  "k": ' + output._indented(iter(items), list) + b"\n}" == whole
+    for entries in ({}, files):
+        whole = orjson.dumps({"k": entries}, option=orjson.OPT_INDENT_2)
+        assert b'{\n  "k": ' + output._indented(iter(entries.items()), dict) + b"\n}" == whole
 
 
 def test_no_redirect_reveals_a_course_that_became_secret(project):
