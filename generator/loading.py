@@ -24,7 +24,7 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
     so that its references can still be checked: a user with a typo in a slug and an unknown
     creator in one file sees both problems in one run. A file that cannot be parsed yields None.
     Documents come one at a time, so that a caller that makes each into a course as it comes
-    holds one file's data at once; `cache.documents` is replaced when the last has come.
+    holds one file's data at once; `cache.documents` (a DocumentStore) is brought up to date as they come.
 
     A valid document's Markdown description stays in the worker that parsed it: the document
     keeps only its digest (`description_key`). With `describe` (a build), that worker renders
@@ -36,12 +36,14 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
     already) matches the cache is not read again: its parsed, validated data comes from the
     cache, unless the build needs its description and the cache has no rendering of it. Only
     valid documents are cached, so every error is found again on every run. The cache keeps
-    each document's data marshalled: a tenth of the memory of its dict.
+    each document's data marshalled, on disk.
     """
     new_scan()
     known = cache.descriptions if cache is not None and describe else None
+    stored = cache.documents if cache is not None else None
+    index = stored.index() if stored is not None else {}  # path -> (stat key marshalled, description key)
     keys: list[tuple | None] = []
-    reused: list[tuple[bytes, str] | None] = []  # (data marshalled, description key) of each file the cache vouches for
+    reused: list[str | None] = []  # the description key of each file the cache vouches for
     pending: list[str] = []
     for path in paths:
         key = stats.get(path) if stats is not None else None
@@ -51,22 +53,26 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
             except OSError:
                 key = None
         keys.append(key)
-        cached = cache.documents.get(path) if cache is not None else None
-        usable = cached is not None and cached[0] == key and cache.trusts(key) and (
-            known is None or cached[2] in known or _described(marshal.loads(cached[1]), cached[2], known, preview))
-        reused.append(cached[1:] if usable else None)
+        cached = index.get(path)
+        usable = cached is not None and cache.trusts(key) and cached[0] == marshal.dumps(key) and (
+            known is None or cached[1] in known
+            or _described(marshal.loads(stored.get(path)), cached[1], known, preview))
+        reused.append(cached[1] if usable else None)
         if not usable:
             pending.append(path)
-    stored: dict[str, tuple[tuple, bytes, str]] = {}
+    del index
+    reused_paths = [path for path, description_key in zip(paths, reused) if description_key is not None]
+    reused_data = stored.read(reused_paths) if stored is not None else iter(())
+    valid: set[str] = set()
     if known is not None:
         known.expect(len(pending))
     # Taken as the workers send them: a cold build's rendered descriptions go to the store (and
-    # to disk in batches past descriptions.IN_MEMORY) rather than all into one list first.
+    # to disk in batches past store.IN_MEMORY), and so does each file's data, rather than all into one list first.
     parsed = iter_chunks(_parse_chunk, (content, known, preview), pending, jobs)
-    for path, key, cached in zip(paths, keys, reused, strict=True):
-        if cached is not None:
-            blob, description_key = cached
-            document, problems = Document(path, *content_names(content, path), marshal.loads(blob), description_key), []
+    for path, key, description_key in zip(paths, keys, reused, strict=True):
+        if description_key is not None:
+            data = marshal.loads(next(reused_data))
+            document, problems = Document(path, *content_names(content, path), data, description_key), []
         else:
             fields, problems, rendered = next(parsed)
             if fields is None:
@@ -79,13 +85,15 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
             document = Document(path, display, source, marshal.loads(blob), description_key)
             if rendered is not None:
                 known[description_key] = Rendered(*rendered)
+            if stored is not None and key is not None:
+                stored.put(path, key, description_key, blob)
         if key is not None:
-            stored[path] = (key, blob, description_key)
+            valid.add(path)
         yield document, problems
     if next(parsed, None) is not None:  # and, every result taken, the workers are gone
         raise RuntimeError("a worker returned more results than it was given files")
-    if cache is not None:
-        cache.documents = stored
+    if stored is not None:
+        stored.keep_only(valid)
 
 
 def _parse_chunk(shared: tuple, paths: Sequence[str]) -> list[tuple[tuple | None, list[Issue], tuple | None]]:

@@ -150,8 +150,8 @@ def test_a_rebuild_from_inside_the_content_folder_keeps_each_course_source(proje
 
 
 def test_descriptions_read_back_from_the_store_give_the_same_bytes(project, tmp_path, monkeypatch):
-    """Past descriptions.IN_MEMORY, rendered descriptions go to disk in batches; pages and feeds read them back."""
-    from generator import descriptions
+    """Past store.IN_MEMORY, rendered descriptions go to disk in batches; pages and feeds read them back."""
+    from generator import store
 
     project.add(*(course(i, f"Course {i}", description=f"Text about *{i}*.\n\n- item {i}\n",
                          privacy=["open", "private", "secret", ""][i % 4]) for i in range(1, 90)))
@@ -160,8 +160,8 @@ def test_descriptions_read_back_from_the_store_give_the_same_bytes(project, tmp_
         return snapshot(out)
 
     in_memory = build(tmp_path / "in-memory")
-    monkeypatch.setattr(descriptions, "IN_MEMORY", 7)
-    monkeypatch.setattr(descriptions, "BATCH", 5)
+    monkeypatch.setattr(store, "IN_MEMORY", 7)
+    monkeypatch.setattr(store, "BATCH", 5)
     assert build(tmp_path / "on-disk") == in_memory
     assert "<em>44</em>" in (tmp_path / "on-disk/public/courses/course-44/index.html").read_text("utf-8")
 
@@ -181,6 +181,33 @@ def rebuild_after_harming_the_cache(project: Project, tmp_path: Path, harm) -> N
     assert main(["build", "--quiet", "--no-cache", "--content", str(project.content), "--out", str(cold)]) == 0
     assert snapshot(project.out / "public") == snapshot(cold / "public")
     assert "<em>one</em>" in project.read("public/courses/one/index.html")
+
+
+def test_the_store_keeps_the_data_of_each_valid_course_file_and_no_other(project):
+    import sqlite3
+
+    def stored() -> set[str]:
+        (store,) = (project.root / ".coursegen-cache").glob("output-*.sqlite")
+        with sqlite3.connect(store) as db:
+            names = {Path(path).name for (path,) in db.execute("SELECT path FROM documents")}
+        db.close()
+        return names
+
+    clock = Clock()
+    project.add(course(1, "One"), course(2, "Two"), course(3, "Three"))
+    for path in project.content.rglob("*.yaml"):
+        clock.touch(path)
+    assert project.build("--quiet") == 0
+    assert stored() == {"1.yaml", "2.yaml", "3.yaml"}
+    (project.content / "courses/3.yaml").unlink()
+    write(project, clock, "courses/2.yaml", {**course(2, "Two"), "type": "no such type"})
+    assert project.build("--quiet") == 1
+    assert stored() == {"1.yaml"}
+    project.add(course(2, "Two"))
+    clock.touch(project.content / "courses/2.yaml")
+    assert project.build("--quiet") == 0
+    assert stored() == {"1.yaml", "2.yaml"}
+    assert [c["name"] for c in project.json("restricted/manifest.json")["courses"]] == ["One", "Two"]
 
 
 def test_a_damaged_build_cache_is_rebuilt_not_trusted(project, tmp_path):
