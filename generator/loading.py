@@ -43,8 +43,8 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
     stored = cache.documents if cache is not None else None
     index = stored.index() if stored is not None else {}  # path -> (stat key marshalled, description key)
     keys: list[tuple | None] = []
-    reused: list[str | None] = []  # the description key of each file the cache vouches for
-    pending: list[str] = []
+    reused: list[str | None] = []  # the description key of each file the cache vouches for, else None
+    unsure: list[int] = []  # of those, the ones whose description the store lacks
     for path in paths:
         key = stats.get(path) if stats is not None else None
         if key is None:
@@ -54,13 +54,16 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
                 key = None
         keys.append(key)
         cached = index.get(path)
-        usable = cached is not None and cache.trusts(key) and cached[0] == marshal.dumps(key) and (
-            known is None or cached[1] in known
-            or _described(marshal.loads(stored.get(path)), cached[1], known, preview))
+        usable = cached is not None and cache.trusts(key) and cached[0] == marshal.dumps(key)
         reused.append(cached[1] if usable else None)
-        if not usable:
-            pending.append(path)
+        if usable and known is not None and cached[1] not in known:
+            unsure.append(len(reused) - 1)
     del index
+    # Their data says whether the build shows their description: if it does, they are parsed again.
+    for position, data in zip(unsure, stored.read([paths[i] for i in unsure]) if unsure else ()):
+        if not _described(marshal.loads(data), reused[position], known, preview):
+            reused[position] = None
+    pending = [path for path, description_key in zip(paths, reused) if description_key is None]
     reused_paths = [path for path, description_key in zip(paths, reused) if description_key is not None]
     reused_data = stored.read(reused_paths) if stored is not None else iter(())
     valid: set[str] = set()
