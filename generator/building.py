@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -60,10 +63,14 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
         listings.update(render.listing_pages(replace(context, cards=cards)))
         _write_site_files(staging, catalog, _merge(pages, listings), rendered, images, keys, cache, options.preview)
 
-    plan = _Plan(env, {f"public/{course_path(c.slug)}": c.source for c in catalog.courses}, {}, {})
+    sources = {f"public/{course_path(c.slug)}": c.source for c in catalog.courses}
     staging = output.Staging(options.out, previous)  # from here to `try`, nothing that could be interrupted
     previous = None  # all a build needs of the last manifest is taken: 135 MB of dicts at 100,000 courses
+    card_folder = None
     try:
+        # Named as staging folders are, so that the next build removes it if this one is killed.
+        card_folder = tempfile.mkdtemp(prefix=f".{staging.out.name}.building-cards-", dir=staging.out.parent)
+        plan = _Plan(env, sources, {}, {}, card_folder)
         progress(f"writing {len(pages)} course pages")
         # Course pages need nothing from the listings: the workers render them while this
         # process makes the cards, plans the listings and writes the feeds; then the listings.
@@ -77,6 +84,9 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
     except BaseException:
         staging.discard()
         raise
+    finally:
+        if card_folder is not None:
+            shutil.rmtree(card_folder, ignore_errors=True)
     summary = _summary(catalog, staging, counts, images, time.monotonic() - started)
     cache.inputs, cache.summary = input_signature(options, tree=inputs[-2]), summary
     cache.descriptions.save({course.description_key for course in catalog.courses})
@@ -92,6 +102,7 @@ class _Plan:
     sources: dict[str, str]  # output path of a course page -> its course file
     fingerprints: dict[str, str]  # template -> fingerprint, filled as templates are first used
     references: dict[str, tuple[str, ...]]  # template source digest -> the templates it uses, for the cache
+    card_folder: str  # where workers write the cards they render (render.CardFile), for this build only
 
 
 def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], plan: _Plan, cache: BuildCache,
@@ -114,7 +125,8 @@ def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], plan
             to_render.append(target)
     if to_render:
         render.compile_templates(env)  # here, once, rather than in every worker that forks from here
-    shared = (env, {f"public/{path}": job for path, job in pages.items()}, staging.root, staging.present)
+    shared = (env, {f"public/{path}": job for path, job in pages.items()}, staging.root, staging.present,
+              plan.card_folder, os.getpid())
     try:
         written = map_chunks(_render_chunk, shared, to_render, jobs, meanwhile=meanwhile)
     except render.TemplateProblem as problem:
@@ -129,10 +141,13 @@ def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], plan
 
 
 def _render_chunk(shared: tuple, targets: list[str]) -> list[tuple[str, str, tuple | None]]:
-    env, jobs, root, present = shared
+    env, jobs, root, present, card_folder, parent = shared
+    in_worker = os.getpid() != parent
     written = []
     for target in targets:
         page, card = render.render_page(env, jobs[target])
+        if card is not None and in_worker:  # its HTML stays in a file; its place goes to the main process
+            card = (card[0], render.CardFile.write(card_folder, card[1]))
         written.append((target, output.write_file(root, target, page, present.get(target)), card))
     return written
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import mmap
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -133,7 +135,8 @@ class Cards:
 
     def __init__(self, env: jinja2.Environment):
         self.env = env
-        self.known: dict[bytes, str] = {}  # digest of the card values → HTML
+        # digest of the card values → HTML, or where a worker wrote it (CardFile.write)
+        self.known: dict[bytes, str | tuple[str, int, int]] = {}
 
     @jinja2.pass_context
     def __call__(self, context, course: dict) -> Markup:
@@ -146,7 +149,46 @@ class Cards:
         html = self.known.get(key)
         if html is None:
             html = self.known[key] = self.env.get_template("_card.html").render({"site": site, "course": course})
+        elif type(html) is tuple:
+            html = CardFile.read(*html)
         return key, html
+
+
+class CardFile:
+    """Cards that a worker rendered beside course pages, written to a file of its own for the listings.
+
+    Sent back to the main process, the HTML of every listed course's card would stay there
+    until the listings are rendered (45 MB at 100,000 courses); where it is written is enough.
+    The processes that render the listings read each card from the file when a page shows it.
+    """
+
+    _open: dict[str, int] = {}  # this process's file in each folder: path -> descriptor
+    _offsets: dict[int, int] = {}  # descriptor -> bytes written
+    _maps: dict[str, mmap.mmap] = {}  # files read, mapped
+
+    @classmethod
+    def write(cls, folder: str, html: str) -> tuple[str, int, int]:
+        """Append a card to this process's file in `folder`; return its place (path, offset, length)."""
+        path = os.path.join(folder, f"cards-{os.getpid()}.html")
+        handle = cls._open.get(path)
+        if handle is None:
+            handle = cls._open[path] = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+            cls._offsets[handle] = 0
+        data = html.encode("utf-8")
+        offset = cls._offsets[handle]
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]  # unbuffered: readable by others as soon as written
+        cls._offsets[handle] = offset + len(data)
+        return path, offset, len(data)
+
+    @classmethod
+    def read(cls, path: str, offset: int, length: int) -> str:
+        mapped = cls._maps.get(path)
+        if mapped is None:
+            with open(path, "rb") as handle:
+                mapped = cls._maps[path] = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        return mapped[offset:offset + length].decode("utf-8")
 
 
 def course_pages(context: RenderContext) -> dict[str, PageJob]:
