@@ -9,7 +9,7 @@ import itertools
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import orjson
@@ -39,6 +39,20 @@ def write_file(root: Path | str, path: str, content: bytes, present: str | None 
         handle.write(content)
     os.replace(temporary, target)
     return sha
+
+
+def _write_pieces(root: Path, path: str, pieces: Iterable[bytes]) -> str:
+    """Write one output file from pieces, as write_file does (beside, then renamed); return its sha256."""
+    target = os.path.join(root, path)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    temporary = target + ".coursegen-tmp"
+    digest = hashlib.sha256()
+    with open(temporary, "wb") as handle:
+        for piece in pieces:
+            digest.update(piece)
+            handle.write(piece)
+    os.replace(temporary, target)
+    return digest.hexdigest()
 
 
 def _create(target: str, content: bytes) -> bool:
@@ -147,12 +161,14 @@ class Staging:
         self.record(path, sha)
         return True
 
-    def finish(self, manifest_bytes: bytes) -> bool:
-        """Complete the tree with its manifest and swap it in; return False when nothing changed."""
-        unchanged = self._same_as_live(manifest_bytes)
+    def finish(self, manifest: Iterable[bytes]) -> bool:
+        """Complete the tree with its manifest, written piece by piece, and swap it in; False when nothing changed."""
         for path in sorted(self.present.keys() - self.files.keys() - {MANIFEST}):  # left from older builds
             _remove_file(self.root, path)
-        self.write(MANIFEST, manifest_bytes, "generator")
+        self.claim(MANIFEST, "generator")
+        sha = _write_pieces(self.root, MANIFEST, manifest)
+        self.files[MANIFEST] = (sha, "generator")
+        unchanged = self._same_as_live(sha)
         if unchanged:
             self._keep_as_spare(self.root)  # an exact copy of the live output: the next spare
         elif not self.out.exists():
@@ -169,10 +185,13 @@ class Staging:
             shutil.rmtree(self.root, ignore_errors=True)
         self._lock.close()
 
-    def _same_as_live(self, manifest_bytes: bytes) -> bool:
+    def _same_as_live(self, manifest_sha: str) -> bool:
         current = {path: sha for path, (sha, _) in self.files.items() if path != MANIFEST}
         try:
-            return current == self.previous and (self.out / MANIFEST).read_bytes() == manifest_bytes
+            if current != self.previous:
+                return False
+            with open(self.out / MANIFEST, "rb") as live:
+                return hashlib.file_digest(live, "sha256").hexdigest() == manifest_sha
         except OSError:
             return False
 
@@ -210,34 +229,34 @@ def _check_path(path: str) -> None:
         raise CoursegenError(f"output path {path!r} is neither public/ nor restricted/")
 
 
-def manifest(staging: Staging, catalog: Catalog, old_slugs: dict[str, int], *, preview: bool) -> bytes:
-    """Return the manifest: every output file with its sha256 and source, every course with its privacy.
+def manifest(staging: Staging, catalog: Catalog, old_slugs: dict[str, int], *, preview: bool) -> Iterator[bytes]:
+    """Yield the manifest: every output file with its sha256 and source, every course with its privacy.
 
-    It is the JSON of one document, indented by two, but made a thousand entries at a time: as
-    one document it held 110 MB at 100,000 courses, for a file of 25.
+    It is the JSON of one document, indented by two, made and written a thousand entries at a
+    time (Staging.finish): as one document it held 110 MB at 100,000 courses, as bytes 45 MB.
     """
     head = orjson.dumps({"generator": f"coursegen {__version__}", "base_url": catalog.site.base_url,
                          "preview": preview}, option=orjson.OPT_INDENT_2)
-    courses = ({"id": c.id, "slug": c.slug, "name": c.name, "privacy": c.privacy.value, "deleted": c.deleted,
-                "source": c.source} for c in catalog.courses)
-    files = ((path, {"sha256": sha, "source": source}) for path, (sha, source) in sorted(staging.files.items())
-             if path != MANIFEST)
-    return b"".join((
-        head.removesuffix(b"\n}"), b',\n  "courses": ', _indented(courses, list),
-        b',\n  "redirects": ', _indented(iter(old_slugs.items()), dict),
-        b',\n  "files": ', _indented(files, dict), b"\n}\n"))
+    yield head.removesuffix(b"\n}") + b',\n  "courses": '
+    yield from _indented(({"id": c.id, "slug": c.slug, "name": c.name, "privacy": c.privacy.value,
+                           "deleted": c.deleted, "source": c.source} for c in catalog.courses), list)
+    yield b',\n  "redirects": '
+    yield from _indented(iter(old_slugs.items()), dict)
+    yield b',\n  "files": '
+    yield from _indented(((path, {"sha256": sha, "source": source}) for path, (sha, source)
+                          in sorted(staging.files.items()) if path != MANIFEST), dict)
+    yield b"\n}\n"
 
 
-def _indented(items: Iterator, kind: type[list] | type[dict]) -> bytes:
-    """Return a list (of items) or dict (of key-value items) as OPT_INDENT_2 writes it one level down."""
+def _indented(items: Iterator, kind: type[list] | type[dict]) -> Iterator[bytes]:
+    """Yield a list (of items) or dict (of key-value items) as OPT_INDENT_2 writes it one level down."""
     empty = orjson.dumps(kind())  # b"[]" or b"{}"
-    chunks = []
+    separator = empty[:1] + b"\n"
     while chunk := kind(itertools.islice(items, 1000)):
         text = orjson.dumps(chunk, option=orjson.OPT_INDENT_2)
-        chunks.append(b"  " + text[2:-2].replace(b"\n", b"\n  "))  # its entries, two spaces further in
-    if not chunks:
-        return empty
-    return empty[:1] + b"\n" + b",\n".join(chunks) + b"\n  " + empty[1:]
+        yield separator + b"  " + text[2:-2].replace(b"\n", b"\n  ")  # its entries, two spaces further in
+        separator = b",\n"
+    yield empty if separator != b",\n" else b"\n  " + empty[1:]
 
 
 def read_manifest(path: Path) -> dict | None:

@@ -18,7 +18,6 @@ from generator import output
 from generator.cli import main
 from tests.conftest import REPO, course
 
-
 # -- previews ---------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -110,10 +109,10 @@ def test_manifest_pieces_join_into_the_json_of_the_whole():
     files = {f"public/{n}/index.html": {"sha256": f"{n:064x}", "source": "courses/é.yaml"} for n in range(2345)}
     for items in ([], [{"id": 1, "name": "One"}], list(files.values())):
         whole = orjson.dumps({"k": items}, option=orjson.OPT_INDENT_2)
-        assert b'{\n  "k": ' + output._indented(iter(items), list) + b"\n}" == whole
+        assert b'{\n  "k": ' + b"".join(output._indented(iter(items), list)) + b"\n}" == whole
     for entries in ({}, files):
         whole = orjson.dumps({"k": entries}, option=orjson.OPT_INDENT_2)
-        assert b'{\n  "k": ' + output._indented(iter(entries.items()), dict) + b"\n}" == whole
+        assert b'{\n  "k": ' + b"".join(output._indented(iter(entries.items()), dict)) + b"\n}" == whole
 
 
 def test_no_redirect_reveals_a_course_that_became_secret(project):
