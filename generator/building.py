@@ -116,23 +116,23 @@ def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], plan
     found, references = render.template_fingerprints(env, new_templates, cache.template_references)
     fingerprints.update(found)
     plan.references.update(references)
-    digests, to_render = {}, []
+    digests, to_render, by_target = {}, [], {}
     for path, job in pages.items():
         target = f"public/{path}"
+        by_target[target] = job
         staging.claim(target, plan.sources.get(target, "catalog"))
         digests[target] = render.job_digest(job, fingerprints[job.template])
         if cache.pages.get(target) != digests[target] or not staging.reuse(target):
             to_render.append(target)
     if to_render:
         render.compile_templates(env)  # here, once, rather than in every worker that forks from here
-    shared = (env, {f"public/{path}": job for path, job in pages.items()}, staging.root, staging.present,
-              plan.card_folder, os.getpid())
+    shared = (env, by_target, staging.root, staging.present, plan.card_folder, os.getpid())
     try:
         written = map_chunks(_render_chunk, shared, to_render, jobs, meanwhile=meanwhile)
     except render.TemplateProblem as problem:
         raise BuildFailed((problem.issue,)) from None
     cards = env.globals["card"].known
-    for target, sha, card in written:
+    for target, (sha, card) in zip(to_render, written, strict=True):
         staging.record(target, sha)
         if card is not None:  # kept for the listings, which are rendered by processes forked later
             cards.setdefault(*card)
@@ -140,7 +140,12 @@ def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], plan
     return {"rendered": len(to_render), "reused": len(pages) - len(to_render)}
 
 
-def _render_chunk(shared: tuple, targets: list[str]) -> list[tuple[str, str, tuple | None]]:
+def _render_chunk(shared: tuple, targets: list[str]) -> list[tuple[str, tuple | None]]:
+    """Render and write pages; return each one's sha256 and its card: (key, HTML) or, from a worker, where it is.
+
+    Results go back to the main process, which holds all of them until the workers are done:
+    in targets' order, they are 300 bytes a page.
+    """
     env, jobs, root, present, card_folder, parent = shared
     in_worker = os.getpid() != parent
     written = []
@@ -148,7 +153,7 @@ def _render_chunk(shared: tuple, targets: list[str]) -> list[tuple[str, str, tup
         page, card = render.render_page(env, jobs[target])
         if card is not None and in_worker:  # its HTML stays in a file; its place goes to the main process
             card = (card[0], render.CardFile.write(card_folder, card[1]))
-        written.append((target, output.write_file(root, target, page, present.get(target)), card))
+        written.append((output.write_file(root, target, page, present.get(target)), card))
     return written
 
 

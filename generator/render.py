@@ -162,24 +162,26 @@ class CardFile:
     The processes that render the listings read each card from the file when a page shows it.
     """
 
-    _open: dict[str, int] = {}  # this process's file in each folder: path -> descriptor
-    _offsets: dict[int, int] = {}  # descriptor -> bytes written
+    _open: dict[tuple[str, int], list] = {}  # (folder, pid) -> [path, descriptor, bytes written]
     _maps: dict[str, mmap.mmap] = {}  # files read, mapped
 
     @classmethod
     def write(cls, folder: str, html: str) -> tuple[str, int, int]:
-        """Append a card to this process's file in `folder`; return its place (path, offset, length)."""
-        path = os.path.join(folder, f"cards-{os.getpid()}.html")
-        handle = cls._open.get(path)
-        if handle is None:
-            handle = cls._open[path] = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-            cls._offsets[handle] = 0
+        """Append a card to this process's file in `folder`; return its place (path, offset, length).
+
+        The path is one string per file, so that the results of a chunk of pages carry it once.
+        """
+        written = cls._open.get((folder, os.getpid()))
+        if written is None:
+            path = os.path.join(folder, f"cards-{os.getpid()}.html")
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+            written = cls._open[folder, os.getpid()] = [path, handle, 0]
+        path, handle, offset = written
         data = html.encode("utf-8")
-        offset = cls._offsets[handle]
         view = memoryview(data)
         while view:
             view = view[os.write(handle, view):]  # unbuffered: readable by others as soon as written
-        cls._offsets[handle] = offset + len(data)
+        written[2] = offset + len(data)
         return path, offset, len(data)
 
     @classmethod
@@ -310,22 +312,25 @@ def _listing(context: RenderContext, listing: Listing, courses: list[Course]) ->
         }
         title = listing.heading if number == 1 else f"{listing.heading} (page {number})"
         head = _head(context, title, listing.intro or site.description or listing.heading, path)
-        shown = [context.cards[c.id] for c in courses[(number - 1) * size: number * size]]  # (digest, values)
-        jsonld = None
-        if listing.template == "index.html" and shown:  # Google's Course list: the catalog's summary pages
-            jsonld = meta.item_list_jsonld([absolute_url(site.base_url, course_path(c.slug))
-                                            for c in courses[(number - 1) * size: number * size]],
-                                           first_position=(number - 1) * size + 1)
+        members = courses[(number - 1) * size: number * size]
+        shown = [context.cards[c.id] for c in members]  # (digest, values)
+        # Google's Course list on the catalog's summary pages: made when the page is rendered, from
+        # the cards' courses (their URLs are in the cards) and its first position.
+        item_list = (number - 1) * size + 1 if listing.template == "index.html" and shown else 0
         values = _values(context, head=head, heading=listing.heading, intro=listing.intro, pagination=pagination,
-                         filters=listing.filters, jsonld=jsonld)
+                         filters=listing.filters)
         # The cards by digest, and all of it digested: 2 KB of values for each of 20,000 pages at 100,000 courses.
         cards = b"".join(digest for digest, _ in shown)
-        inputs = hashlib.blake2b(orjson.dumps(values) + cards, digest_size=16).digest()
-        pages[path] = PageJob(listing.template, inputs, partial(_with_cards, values, [card for _, card in shown]))
+        inputs = hashlib.blake2b(orjson.dumps(values) + cards + b"%d" % item_list, digest_size=16).digest()
+        pages[path] = PageJob(listing.template, inputs, partial(
+            _with_cards, site, values, [card for _, card in shown], members if item_list else (), item_list))
     return pages
 
 
-def _with_cards(values: dict, cards: list[bytes]) -> dict:
+def _with_cards(site, values: dict, cards: list[bytes], members: list[Course], first_position: int) -> dict:
+    if first_position:
+        urls = [absolute_url(site.base_url, course_path(course.slug)) for course in members]
+        values = {**values, "jsonld": meta.item_list_jsonld(urls, first_position=first_position)}
     return {**values, "courses": _above_the_fold([orjson.loads(card) for card in cards])}
 
 
