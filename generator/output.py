@@ -33,26 +33,31 @@ def write_file(root: Path | str, path: str, content: bytes, present: str | None 
     target = os.path.join(root, path)
     if present is None and _create(target, content):
         return sha
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    temporary = target + ".coursegen-tmp"
-    with open(temporary, "wb") as handle:
-        handle.write(content)
-    os.replace(temporary, target)
+    _replace(target, (content,))
     return sha
 
 
 def _write_pieces(root: Path, path: str, pieces: Iterable[bytes]) -> str:
-    """Write one output file from pieces, as write_file does (beside, then renamed); return its sha256."""
-    target = os.path.join(root, path)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    temporary = target + ".coursegen-tmp"
+    """Write one output file from pieces, as write_file does; return its sha256."""
     digest = hashlib.sha256()
-    with open(temporary, "wb") as handle:
+
+    def hashed() -> Iterator[bytes]:
         for piece in pieces:
             digest.update(piece)
+            yield piece
+
+    _replace(os.path.join(root, path), hashed())
+    return digest.hexdigest()
+
+
+def _replace(target: str, pieces: Iterable[bytes]) -> None:
+    """Write a file beside `target`, then rename it there: never into an inode a hard link may share."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    temporary = target + ".coursegen-tmp"
+    with open(temporary, "wb") as handle:
+        for piece in pieces:
             handle.write(piece)
     os.replace(temporary, target)
-    return digest.hexdigest()
 
 
 def _create(target: str, content: bytes) -> bool:

@@ -41,6 +41,15 @@ class _Table:
             self._connection = _open(self.path, self.stamp)
         return self._connection
 
+    def _query(self, sql: str, parameters: tuple | list = ()) -> list[tuple]:
+        """Return the rows a read finds; a file SQLite cannot read is a damaged cache, not a traceback."""
+        import sqlite3
+
+        try:
+            return self._db().execute(sql, parameters).fetchall()
+        except sqlite3.Error as error:
+            raise self._damaged(str(error)) from None
+
     def _damaged(self, problem: str) -> CoursegenError:
         return CoursegenError(f"the build cache {self.path} is damaged ({problem}); "
                               f"build again with --no-cache")
@@ -78,15 +87,10 @@ class DescriptionStore(_Table):
             return rendered
         if self.path is None:
             raise KeyError(key)
-        import sqlite3
-
-        try:
-            row = self._db().execute("SELECT html, excerpt FROM descriptions WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error as error:
-            raise self._damaged(str(error)) from None
-        if row is None:  # it was there when the build began: someone changed the file meanwhile
+        rows = self._query("SELECT html, excerpt FROM descriptions WHERE key = ?", (key,))
+        if not rows:  # it was there when the build began: someone changed the file meanwhile
             raise self._damaged(f"description {key} is missing")
-        return Rendered(*row)
+        return Rendered(*rows[0])
 
     @property
     def stored(self) -> set[str]:
@@ -118,7 +122,7 @@ class DocumentStore(_Table):
     """Each valid course file's parsed data, marshalled, by path, with its stat key and description's digest.
 
     A build writes the files it parses BATCH at a time as they come (loading.py); a rebuild
-    looks up which files are stored unchanged (index) and reads their data one at a time.
+    looks up which files are stored unchanged (index) and reads their data in batches (read).
     """
 
     def __init__(self, path: Path | None, stamp: str):
@@ -132,37 +136,16 @@ class DocumentStore(_Table):
             self._db().execute("SELECT path, stat, description FROM documents")}
         return stored | {path: fresh[:2] for path, fresh in self.fresh.items()}
 
-    def get(self, path: str) -> bytes:
-        """Return the marshalled data of a file that index() listed."""
-        fresh = self.fresh.get(path)
-        if fresh is not None:
-            return fresh[2]
-        if self.path is not None:
-            import sqlite3
-
-            try:
-                row = self._db().execute("SELECT data FROM documents WHERE path = ?", (path,)).fetchone()
-            except sqlite3.Error as error:
-                raise self._damaged(str(error)) from None
-            if row is not None:
-                return row[0]
-        raise self._damaged(f"the data of {path} is missing")  # it was listed: someone changed the file meanwhile
-
     def read(self, paths: list[str]) -> Iterator[bytes]:
         """Yield the marshalled data of each of `paths` (files index() listed), in order, 500 at a query."""
         for start in range(0, len(paths), 500):
             batch = paths[start:start + 500]
-            found = {}
-            if self.path is not None:
-                import sqlite3
-
-                try:
-                    found = dict(self._db().execute(
-                        f"SELECT path, data FROM documents WHERE path IN ({', '.join('?' * len(batch))})", batch))
-                except sqlite3.Error as error:
-                    raise self._damaged(str(error)) from None
+            found = {} if self.path is None else dict(self._query(
+                f"SELECT path, data FROM documents WHERE path IN ({', '.join('?' * len(batch))})", batch))
             for path in batch:
-                data = found.get(path) or self.get(path)
+                data = self.fresh[path][2] if path in self.fresh else found.get(path)
+                if data is None:  # it was listed: someone changed the store meanwhile
+                    raise self._damaged(f"the data of {path} is missing")
                 yield data
 
     def put(self, path: str, key: tuple, description_key: str, data: bytes) -> None:
