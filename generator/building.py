@@ -24,25 +24,50 @@ from generator.model import Catalog
 from generator.parallel import map_chunks
 from generator.pipeline import ASSETS, Options, Result, check, input_signature
 from generator.privacy import listed_courses, needs_description
-from generator.urls import course_path
 
 
-def build_site(options: Options, progress: Callable[[str], None], inputs: tuple, started: float) -> Result:
+def build_site(options: Options, progress: Callable[[str], None], inputs: tuple, stats: dict[str, tuple],
+               started: float) -> Result:
     """Phase one, then plan every page, render what changed, and swap the result in.
 
-    `inputs` is the build's input signature (pipeline.input_signature), taken when the build
-    started at `started` (time.monotonic()).
+    `inputs` is the build's input signature (pipeline.input_signature) and `stats` every input
+    file's stat key, both taken when the build started at `started` (time.monotonic()).
     """
+    # The lock first: while it is held, the live output and its spare cannot change under this build.
+    staging = output.Staging(options.out)
+    try:
+        result, cache, slugs = _checked(staging, options, progress, stats)
+        catalog, counts, images = _written(staging, options, progress, result.catalog, cache, slugs)
+    except BaseException:
+        staging.discard()
+        raise
+    summary = _summary(catalog, staging, counts, images, time.monotonic() - started)
+    cache.inputs, cache.summary = input_signature(options, inputs[-2]), summary
+    cache.descriptions.save({course.description_key for course in catalog.courses})
+    cache_store.save(options.out, cache)
+    return Result(result.issues, catalog, summary)
+
+
+def _checked(staging: output.Staging, options: Options, progress: Callable[[str], None],
+             stats: dict[str, tuple]) -> tuple[Result, BuildCache, dict[str, int]]:
+    """Phase one, and what the last build forbids: return the checks' result, the cache and every old slug."""
+    # Read before the cache and the catalog: the manifests are the largest files a rebuild reads.
+    previous = history.read_previous(options.previous or options.out / output.MANIFEST)
+    staging.adopt_spare(previous.files)
     cache = cache_store.empty(options.out) if options.no_cache else cache_store.load(options.out)
-    result = check(options, cache, progress, describe=True, stats=dict(inputs[-2]))
+    result = check(options, cache, progress, describe=True, stats=stats)
+    stats.clear()  # nothing needs them after phase one: 30 MB at 100,000 courses
     if not result.ok:
         raise BuildFailed(result.issues)
-    catalog = result.catalog
-    previous = output.read_manifest(options.previous or options.out / output.MANIFEST)
-    problems = history.back_to_draft(catalog, history.previous_courses(previous), options.content)
+    problems = history.back_to_draft(result.catalog, previous.published, options.content)
     if problems:
         raise BuildFailed(tuple(problems))
-    slugs = history.old_slugs(catalog, previous)
+    return result, cache, history.old_slugs(result.catalog, previous)
+
+
+def _written(staging: output.Staging, options: Options, progress: Callable[[str], None], catalog: Catalog,
+             cache: BuildCache, slugs: dict[str, int]) -> tuple[Catalog, dict, object]:
+    """Phase two: plan every page, render what changed, write the rest, and swap the result in."""
     rendered = _descriptions(catalog, cache, options.preview)
     image_cache = ImageCache(None if options.no_cache else options.cache_dir)
     images = publish_images(catalog, image_cache, preview=options.preview)
@@ -58,48 +83,32 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
 
     def plan_listings_and_write_site_files() -> None:
         cache.cards = render.card_values(catalog, images, keys, cache.cards, preview=options.preview)
-        cards = {course_id: (hashlib.blake2b(card, digest_size=16).digest(), card)
-                 for course_id, (_, card) in cache.cards.items()}
-        listings.update(render.listing_pages(replace(context, cards=cards)))
+        listings.update(render.listing_pages(replace(context, cards=cache.cards)))
         _write_site_files(staging, catalog, _merge(pages, listings), rendered, images, keys, cache, options.preview)
 
-    sources = {f"public/{course_path(c.slug)}": c.source for c in catalog.courses}
-    staging = output.Staging(options.out, previous)  # from here to `try`, nothing that could be interrupted
-    previous = None  # all a build needs of the last manifest is taken: 135 MB of dicts at 100,000 courses
-    card_folder = None
+    # Named as staging folders are, so that the next build removes it if this one is killed.
+    card_folder = tempfile.mkdtemp(prefix=f".{staging.out.name}.building-cards-", dir=staging.out.parent)
     try:
-        # Named as staging folders are, so that the next build removes it if this one is killed.
-        card_folder = tempfile.mkdtemp(prefix=f".{staging.out.name}.building-cards-", dir=staging.out.parent)
-        plan = _Plan(env, sources, {}, {}, card_folder)
+        plan = _Plan(env, {}, {}, card_folder)
         progress(f"writing {len(pages)} course pages")
         # Course pages need nothing from the listings: the workers render them while this
         # process makes the cards, plans the listings and writes the feeds; then the listings.
         counts = _write_pages(staging, pages, plan, cache, options.jobs, meanwhile=plan_listings_and_write_site_files)
         progress(f"writing {len(listings)} listing pages")
         more = _write_pages(staging, listings, plan, cache, options.jobs)
-        counts = {name: counts[name] + more[name] for name in counts}
-        cache.pages = {path: digest for path, digest in cache.pages.items() if path in staging.files}
-        cache.template_references = plan.references
-        staging.finish(output.manifest(staging, catalog, slugs, preview=options.preview))
-    except BaseException:
-        staging.discard()
-        raise
     finally:
-        if card_folder is not None:
-            shutil.rmtree(card_folder, ignore_errors=True)
-    summary = _summary(catalog, staging, counts, images, time.monotonic() - started)
-    cache.inputs, cache.summary = input_signature(options, tree=inputs[-2]), summary
-    cache.descriptions.save({course.description_key for course in catalog.courses})
-    cache_store.save(options.out, cache)
-    return Result(result.issues, catalog, summary)
+        shutil.rmtree(card_folder, ignore_errors=True)
+    cache.pages = {path: digest for path, digest in cache.pages.items() if path in staging.files}
+    cache.template_references = plan.references
+    staging.finish(output.manifest(staging, catalog, slugs, preview=options.preview))
+    return catalog, {name: counts[name] + more[name] for name in counts}, images
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """What both rounds of page writing share: the templates, each page's source, the templates' fingerprints."""
+    """What both rounds of page writing share: the templates and their fingerprints, where cards go."""
 
     env: jinja2.Environment
-    sources: dict[str, str]  # output path of a course page -> its course file
     fingerprints: dict[str, str]  # template -> fingerprint, filled as templates are first used
     references: dict[str, tuple[str, ...]]  # template source digest -> the templates it uses, for the cache
     card_folder: str  # where workers write the cards they render (render.CardFile), for this build only
@@ -120,7 +129,7 @@ def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], plan
     for path, job in pages.items():
         target = f"public/{path}"
         by_target[target] = job
-        staging.claim(target, plan.sources.get(target, "catalog"))
+        staging.claim(target, job.source)
         digests[target] = render.job_digest(job, fingerprints[job.template])
         if cache.pages.get(target) != digests[target] or not staging.reuse(target):
             to_render.append(target)
@@ -169,7 +178,7 @@ def _write_site_files(staging: output.Staging, catalog: Catalog, pages: dict, re
     for path, content in render.render_headers(preview=preview).items():
         staging.write(f"public/{path}", content, "generator")
     index, cache.search_entries = discovery.search_index(catalog, rendered, keys, cache.search_entries, preview=preview)
-    staging.write("public/search.json", index, "courses")
+    staging.write_pieces("public/search.json", index, "courses")
     for asset in sorted(ASSETS.iterdir()):
         staging.write(f"public/assets/{asset.name}", asset.read_bytes(), f"generator/assets/{asset.name}")
     staging.write("public/favicon.ico", (ASSETS / "favicon.ico").read_bytes(), "generator/assets/favicon.ico")

@@ -109,7 +109,7 @@ def save(out: Path, cache: BuildCache) -> None:
     os.replace(temporary, path)
     # Written last: until it is replaced, the old one names the old inputs, which no longer match.
     with open(temporary, "wb") as handle:
-        pickle.dump((_STAMP, _digest(cache.inputs), cache.saved_ns, cache.summary), handle)
+        pickle.dump((_STAMP, digest(cache.inputs), cache.saved_ns, cache.summary), handle)
     os.replace(temporary, _inputs_file(out))
 
 
@@ -117,23 +117,24 @@ def _inputs_file(out: Path) -> Path:
     return cache_file(out).with_suffix(".inputs")
 
 
-def last_build_summary(out: Path, inputs: tuple) -> dict | None:
-    """Return the last build's summary when its inputs equal `inputs` and none of them is racy.
+def last_build_summary(out: Path, inputs: tuple, newest: int) -> dict | None:
+    """Return the last build's summary when its inputs equal `inputs` and none of them, the newest at `newest`, is racy.
 
     This small file is read before the cache itself (tens of MB for a large catalog), so a
     build with nothing to do costs a stat of each input and no more.
     """
     try:
         with open(_inputs_file(out), "rb") as handle:
-            stamp, digest, saved_ns, summary = pickle.load(handle)
+            stamp, known, saved_ns, summary = pickle.load(handle)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
         return None
-    fresh = BuildCache(saved_ns=saved_ns).trusts((newest_mtime(inputs[-2]),))
-    return summary if stamp == _STAMP and digest == _digest(inputs) and fresh else None
+    fresh = BuildCache(saved_ns=saved_ns).trusts((newest,))
+    return summary if stamp == _STAMP and known == digest(inputs) and fresh else None
 
 
-def _digest(inputs: tuple) -> bytes:
-    return hashlib.blake2b(pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
+def digest(values: tuple) -> bytes:
+    """Return a digest of a tuple of plain values (an input signature, a tree signature)."""
+    return hashlib.blake2b(pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
 
 
 def stat_key(path: str | os.PathLike) -> tuple:

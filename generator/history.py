@@ -2,26 +2,67 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import output
 from generator.issues import Issue
 from generator.model import Catalog, Privacy
 from generator.privacy import PublicView, public_view
 from generator.sources import locate
 
 
-def previous_courses(manifest: dict | None) -> dict[int, dict]:
-    """Return the previous build's courses by id ({} for a first build)."""
-    if not manifest:
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """What a build needs of the last build's manifest, reduced as it is read (output.read_manifest_sections)."""
+
+    published: dict[int, str] = field(default_factory=dict)  # course id -> privacy, for each course it published
+    slugs: dict[str, int] = field(default_factory=dict)  # every slug a course was publicly shown at -> its id
+    files: dict[str, str] = field(default_factory=dict)  # output path -> sha256 of each file it wrote
+
+
+def read_previous(manifest: Path) -> Previous:
+    """Return what the build whose manifest this is tells the next one (nothing for a first build)."""
+    sections = output.read_manifest_sections(manifest, {
+        "preview": lambda preview: preview, "courses": _courses, "redirects": _redirects, "files": output.file_shas})
+    if sections is None:
+        return Previous()
+    published, shown = sections.get("courses") or ({}, {})
+    slugs = sections.get("redirects") or {}
+    if not sections.get("preview"):  # a preview's courses were never public
+        for slug, course_id in shown.items():
+            slugs.setdefault(slug, course_id)
+    return Previous(published, slugs, sections.get("files") or {})
+
+
+def _courses(entries: object) -> tuple[dict[int, str], dict[str, int]]:
+    """Reduce a manifest's courses to each published one's privacy, and the slug of each that was public."""
+    by_id = {entry["id"]: entry for entry in entries if isinstance(entry, dict) and isinstance(entry.get("id"), int)} \
+        if isinstance(entries, list) else {}
+    published, shown = {}, {}
+    for course_id, entry in by_id.items():
+        privacy = entry.get("privacy", "")
+        if privacy:
+            published[course_id] = _PRIVACIES.get(privacy, privacy) if isinstance(privacy, str) else privacy
+        if privacy in ("open", "private") and not entry.get("deleted"):
+            shown.setdefault(entry.get("slug", ""), course_id)
+    return published, shown
+
+
+_PRIVACIES = {privacy.value: privacy.value for privacy in Privacy}  # one string per privacy, not one per course
+
+
+def _redirects(redirects: object) -> dict[str, int]:
+    if not isinstance(redirects, dict):
         return {}
-    return {entry["id"]: entry for entry in manifest.get("courses", []) if isinstance(entry.get("id"), int)}
+    return {slug: course_id for slug, course_id in redirects.items() if isinstance(course_id, int)}
 
 
-def back_to_draft(catalog: Catalog, previous: dict[int, dict], content: Path) -> list[Issue]:
+def back_to_draft(catalog: Catalog, published: dict[int, str], content: Path) -> list[Issue]:
     """Report every course that was published before and is a draft now: the model forbids it."""
     issues = []
     for course in catalog.courses:
-        before = previous.get(course.id, {}).get("privacy", "")
+        before = published.get(course.id, "")
         if course.privacy is Privacy.DRAFT and before:
             path = content / course.source
             line, column = locate(path, ("privacy",))
@@ -32,17 +73,13 @@ def back_to_draft(catalog: Catalog, previous: dict[int, dict], content: Path) ->
     return issues
 
 
-def old_slugs(catalog: Catalog, manifest: dict | None) -> dict[str, int]:
+def old_slugs(catalog: Catalog, previous: Previous) -> dict[str, int]:
     """Return {slug: course id} for every URL a course was publicly shown at, this build's included.
 
     The map is kept in the manifest, so a URL keeps working after several renames. Only slugs that
     were public are remembered: a redirect must not reveal the old name of a secret or draft course.
     """
-    known = {slug: course_id for slug, course_id in (manifest or {}).get("redirects", {}).items()
-             if isinstance(course_id, int)}
-    for course_id, entry in previous_courses(manifest).items():
-        if entry.get("privacy") in ("open", "private") and not entry.get("deleted") and not (manifest or {}).get("preview"):
-            known.setdefault(entry.get("slug", ""), course_id)
+    known = dict(previous.slugs)
     for course in catalog.courses:
         if public_view(course) is not PublicView.NONE:
             known[course.slug] = course.id

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator import __version__, output
 from generator import cache as cache_store
-from generator.cache import BuildCache, stat_key, tree_signature
+from generator.cache import BuildCache, digest, newest_mtime, stat_key, tree_signature
 from generator.catalog import CourseResolver, assemble_catalog, check_references, load_registry
 from generator.config import ImageSizes, load_site
 from generator.imagecache import CACHE_DIR, ImageCache
@@ -152,26 +152,28 @@ def _collector_paused():
 def _build(options: Options, progress: Callable[[str], None]) -> Result:
     started = time.monotonic()
     output.check_output_dir(options.out, options.content)
-    inputs = input_signature(options)
-    last = None if options.no_cache else cache_store.last_build_summary(options.out, inputs)
+    tree = tree_signature(options.content, options.template_dir, BUILTIN_TEMPLATES, ASSETS)
+    inputs = input_signature(options, digest(tree))
+    last = None if options.no_cache else cache_store.last_build_summary(options.out, inputs, newest_mtime(tree))
     if last is not None and (options.out / output.MANIFEST).is_file():
         return Result((), None, {**last, "seconds": round(time.monotonic() - started, 2), "up_to_date": True})
     # Rendering's modules (Jinja2, Pillow, Markdown, the feeds) load only when there is work for them:
     # `check` and an up-to-date build never import them.
     from generator.building import build_site
 
-    return build_site(options, progress, inputs, started)
+    stats = dict(tree)
+    del tree  # the build holds the stat keys only as long as it needs them (phase one), in `stats`
+    return build_site(options, progress, inputs, stats, started)
 
 
-def input_signature(options: Options, tree: tuple | None = None) -> tuple:
-    """Return what decides a build's output: every input file's stat key and every option.
+def input_signature(options: Options, tree: bytes) -> tuple:
+    """Return what decides a build's output: every option, every input file's stat key, the manifest's.
 
-    `tree` reuses the input files' part from the start of this build: the inputs of a build are
-    what it read, and only the manifest it wrote has changed since.
+    `tree` is the digest of the input files' stat keys (cache.digest(tree_signature(...))),
+    taken when the build started: the inputs of a build are what it read, and only the manifest
+    it wrote has changed since.
     """
     manifest = options.out / output.MANIFEST
-    if tree is None:
-        tree = tree_signature(options.content, options.template_dir, BUILTIN_TEMPLATES, ASSETS)
     return (__version__, str(options.content.absolute()), options.base_url, options.preview,
             str(options.template_dir.absolute()), str(options.previous), tree,
             stat_key(manifest) if manifest.is_file() else None)

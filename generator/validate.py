@@ -59,6 +59,10 @@ def _validator(name: str):
 def _fast_validator(name: str):
     # jsonschema-rs answers "valid?" in microseconds (jsonschema takes ~400 µs a course);
     # the Python validator runs only for the rare invalid document, to explain each error in words.
+    # jsonschema-rs imports `decimal` from its Rust code on first use, where a Ctrl-C landing in
+    # that import is a Rust panic, not a KeyboardInterrupt: so it is imported here, from Python.
+    import decimal  # noqa: F401
+
     import jsonschema_rs
 
     return jsonschema_rs.Draft202012Validator(load_schema(name), validate_formats=False)

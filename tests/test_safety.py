@@ -115,6 +115,38 @@ def test_manifest_pieces_join_into_the_json_of_the_whole():
         assert b'{\n  "k": ' + b"".join(output._indented(iter(entries.items()), dict)) + b"\n}" == whole
 
 
+def test_manifest_sections_are_read_as_the_whole_document_says(project, tmp_path):
+    project.add(course(2, "Private One", privacy="private"), course(3, "Secret One", privacy="secret"))
+    for name in ("First Name", "Second Name", "Third Name"):  # old slugs: redirects
+        project.add(course(1, name))
+        assert project.build() == 0
+    built = (project.out / "restricted/manifest.json").read_bytes()
+    whole = orjson.loads(built)
+    everything = {key: (lambda value: value) for key in whole}
+    compact = tmp_path / "compact.json"  # another tool's layout, or an older one: parsed whole
+    compact.write_bytes(orjson.dumps(whole))
+    for path in (project.out / "restricted/manifest.json", compact):
+        assert output.read_manifest_sections(path, everything) == whole
+        assert output.read_manifest_sections(path, {"files": len}) == {"files": len(whole["files"])}
+    truncated = tmp_path / "truncated.json"
+    truncated.write_bytes(built[:len(built) // 2] + b"\n}\n")  # looks whole at its ends, is not
+    assert output.read_manifest_sections(truncated, everything) is None
+    assert output.read_manifest_sections(tmp_path / "missing.json", everything) is None
+
+
+def test_a_build_that_fails_its_checks_leaves_the_spare_copy_as_it_was(project):
+    project.add(course(1, "First Name"))
+    assert project.build() == 0
+    project.add(course(2, "Second Course"))
+    assert project.build() == 0  # the first build's output is the spare copy now
+    spare = project.root / ".output.spare"
+    before = snapshot(spare)
+    assert "restricted/manifest.json" in before  # a known copy, which the next build updates in place
+    project.write("courses/3.yaml", "id: 3\nname: Broken\ntype: selfpaced\n")
+    assert project.build() == 1
+    assert snapshot(spare) == before
+
+
 def test_no_redirect_reveals_a_course_that_became_secret(project):
     project.add(course(1, "Open Then Secret"))
     assert project.build() == 0
@@ -248,7 +280,9 @@ def snapshot_of_new_build(project, after: dict) -> dict:
     return after
 
 
-def test_interrupted_build_exits_130_and_keeps_output(project):
+# The staging tree is made when a build starts, before phase one; the card folder when pages are written.
+@pytest.mark.parametrize("moment", [".output.building-*", ".output.building-cards-*"])
+def test_interrupted_build_exits_130_and_keeps_output(project, moment):
     many_courses(project, 10)
     assert project.build("--quiet") == 0
     before = snapshot(project.out)
@@ -260,12 +294,12 @@ def test_interrupted_build_exits_130_and_keeps_output(project):
     slow.write_text("{% for i in range(30000) %}{% endfor %}{{ course.name }}\n", "utf-8")
     process = start_build(project)
     deadline = time.monotonic() + 30
-    while not list(project.root.glob(".output.building-*")) and time.monotonic() < deadline:
-        time.sleep(0.01)  # interrupt once the build is writing, however slow the machine is
+    while not list(project.root.glob(moment)) and time.monotonic() < deadline:
+        time.sleep(0.01)  # interrupt once the build is there, however slow the machine is
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
-    assert process.returncode == 130
-    assert b"Traceback" not in err
+    assert process.returncode == 130, err
+    assert b"Traceback" not in err and b"panicked" not in err
     assert snapshot(project.out) == before
     assert not [p.name for p in project.root.iterdir() if p.name.startswith((".output.building-", ".output.old-"))]  # no staging left
 
