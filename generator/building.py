@@ -209,15 +209,22 @@ class CourseDescriptions(Mapping):
     """Course id -> Rendered, read from the description store as pages and feeds ask for them.
 
     Any course of the catalog can be looked up: one that nothing shows the description of
-    (privacy.needs_description) has NOT_RENDERED, and only the others are iterated.
+    (privacy.needs_description) has NOT_RENDERED, and only the others are iterated. The last one
+    read is kept: the JSON Feed asks for each course's twice in a row (its item, and the model
+    item in it), and past store.IN_MEMORY descriptions each ask is a query.
     """
 
     def __init__(self, keys: dict[int, str], store):
         self.keys, self.store = keys, store
+        self._last: tuple[str | None, Rendered] = (None, NOT_RENDERED)
 
     def __getitem__(self, course_id: int) -> Rendered:
         key = self.keys.get(course_id)
-        return NOT_RENDERED if key is None else self.store[key]
+        if key is None:
+            return NOT_RENDERED
+        if self._last[0] != key:
+            self._last = (key, self.store[key])
+        return self._last[1]
 
     def __iter__(self):
         return iter(self.keys)

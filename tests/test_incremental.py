@@ -241,3 +241,27 @@ def test_jobs_do_not_change_a_single_byte(project, tmp_path):
                      "--out", str(out)]) == 0
         outputs.append(snapshot(out))
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_a_store_another_version_wrote_is_made_again_in_this_version_s_layout(tmp_path):
+    import sqlite3
+
+    from generator.descriptions import Rendered
+    from generator.store import DescriptionStore
+
+    path = tmp_path / "store.sqlite"
+    with sqlite3.connect(path) as db:  # an older layout: the same table name, its columns in another order
+        db.execute("CREATE TABLE stamp (value TEXT NOT NULL)")
+        db.execute("INSERT INTO stamp VALUES ('an older version')")
+        db.execute("CREATE TABLE descriptions (key TEXT PRIMARY KEY, html TEXT NOT NULL, excerpt TEXT NOT NULL) "
+                   "WITHOUT ROWID")
+        db.execute("INSERT INTO descriptions VALUES ('k', '<p>old</p>', 'old')")
+    db.close()
+    store = DescriptionStore(path, "this version")
+    assert "k" not in store
+    store["k"] = Rendered("<p>new</p>", "new")
+    store.save({"k"})
+    assert DescriptionStore(path, "this version")["k"] == Rendered("<p>new</p>", "new")
+    with sqlite3.connect(path) as db:  # this version's table has rowids: found in a third of the time
+        assert db.execute("SELECT rowid, key FROM descriptions").fetchall() == [(1, "k")]
+    db.close()
