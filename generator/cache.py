@@ -8,6 +8,7 @@ generator's version changes, so a rebuild's output is always byte-identical to a
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import pickle
 import sys
@@ -20,7 +21,7 @@ import orjson
 
 from generator import __version__
 
-_FORMAT = 15
+_FORMAT = 16
 RACY_WINDOW_NS = 3_000_000_000
 _STAMP = (_FORMAT, __version__, sys.version_info[:2])
 
@@ -70,8 +71,10 @@ def load(out: Path) -> BuildCache:
     try:
         with open(cache_file(out), "rb") as handle:
             stamp, cache = pickle.load(handle)
-        if stamp != _STAMP or not isinstance(cache, BuildCache):
-            return empty(out)
+            if stamp != _STAMP or not isinstance(cache, BuildCache):
+                return empty(out)
+            for name in _CHUNKED:
+                setattr(cache, name, _load_chunks(handle))
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
         return empty(out)
     cache.documents, cache.descriptions = _stores(_store_file(out))
@@ -103,14 +106,38 @@ def save(out: Path, cache: BuildCache) -> None:
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     cache.saved_ns = time.time_ns()
     # The documents and descriptions are saved by their stores; the inputs only as the digest written below.
-    stored = replace(cache, inputs=(), documents=None, descriptions=None)
+    stored = replace(cache, inputs=(), documents=None, descriptions=None, **{name: {} for name in _CHUNKED})
     with open(temporary, "wb") as handle:
         pickle.dump((_STAMP, stored), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        for name in _CHUNKED:
+            _dump_in_chunks(getattr(cache, name), handle)
     os.replace(temporary, path)
     # Written last: until it is replaced, the old one names the old inputs, which no longer match.
     with open(temporary, "wb") as handle:
         pickle.dump((_STAMP, digest(cache.inputs), cache.saved_ns, cache.summary), handle)
     os.replace(temporary, _inputs_file(out))
+
+
+_CHUNKED = ("pages", "search_entries", "cards")  # the cache's large maps, a few hundred thousand objects at most
+
+
+def _dump_in_chunks(mapping: dict, handle) -> None:
+    """Pickle a map 10,000 entries at a time, then None.
+
+    Pickle remembers every object it writes until a dump ends (its memo): dumped at once, the
+    maps of 100,000 courses made it 20 MB, at the end of a build, when its memory peaks.
+    """
+    entries = iter(mapping.items())
+    while chunk := dict(itertools.islice(entries, 10_000)):
+        pickle.dump(chunk, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    pickle.dump(None, handle)
+
+
+def _load_chunks(handle) -> dict:
+    mapping = {}
+    while (chunk := pickle.load(handle)) is not None:
+        mapping.update(chunk)
+    return mapping
 
 
 def _inputs_file(out: Path) -> Path:

@@ -120,19 +120,31 @@ def _course(document: Document, registry: _Registry) -> tuple[Course | None, lis
                        for index, ref in enumerate(data.get("categories", [])))
     if issues:
         return None, issues
+    name, meta_title = data["name"].strip(), data.get("meta_title", "").strip()
+    meta_description = data.get("meta_description", "").strip()
     course = Course(
-        id=data["id"], name=data["name"].strip(), slug=slug, type=CourseType(data["type"]),
+        id=data["id"], name=name, slug=slug, type=CourseType(data["type"]),
         privacy=Privacy(data.get("privacy", "")), created_at=data["created_at"], created_by=creator,
         categories=tuple(dict.fromkeys(categories)),
         hide_member_count=data.get("hide_member_count", False),
-        meta_title=data.get("meta_title", "").strip(), meta_description=data.get("meta_description", "").strip(),
-        og_title=data.get("og_title", "").strip(), og_description=data.get("og_description", "").strip(),
+        meta_title=meta_title, meta_description=meta_description,
+        og_title=_one_copy(data.get("og_title", "").strip(), name, meta_title),
+        og_description=_one_copy(data.get("og_description", "").strip(), meta_description),
         og_image=data.get("og_image", ""), image_original=data.get("image_original", ""),
         deleted=data.get("deleted", False), avg_completion_rate=data.get("avg_completion_rate", 0),
         description_key=document.description_key, member_count=data.get("member_count"),
         source=document.source,
     )
     return course, []
+
+
+def _one_copy(text: str, *earlier: str) -> str:
+    """Return the earlier field's string when `text` repeats it, as Open Graph fields often do.
+
+    A catalog is held until its build ends: at 100,000 courses, a second copy of each repeated
+    text is 20 MB.
+    """
+    return next((same for same in earlier if same == text), text)
 
 
 def check_references(registry: _Registry, documents: list[Document]) -> list[Issue]:

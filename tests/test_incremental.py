@@ -265,3 +265,17 @@ def test_a_store_another_version_wrote_is_made_again_in_this_version_s_layout(tm
     with sqlite3.connect(path) as db:  # this version's table has rowids: found in a third of the time
         assert db.execute("SELECT rowid, key FROM descriptions").fetchall() == [(1, "k")]
     db.close()
+
+
+def test_the_cache_s_large_maps_come_back_whole_from_their_chunks(tmp_path):
+    from generator import cache as cache_store
+
+    out = tmp_path / "output"
+    saved = cache_store.empty(out)
+    saved.pages = {f"public/courses/{n}/index.html": f"{n:032x}" for n in range(25_001)}  # three chunks
+    saved.cards = {n: (b"k%d" % n, b'{"name":"%d"}' % n) for n in range(10_000)}  # one full chunk
+    saved.template_references = {"digest": ("base.html", "_card.html")}
+    cache_store.save(out, saved)
+    loaded = cache_store.load(out)
+    assert loaded.pages == saved.pages and loaded.cards == saved.cards and loaded.search_entries == {}
+    assert loaded.template_references == saved.template_references and loaded.saved_ns == saved.saved_ns
