@@ -69,8 +69,11 @@ def search_index(catalog: Catalog, rendered: Mapping[int, Rendered], keys: dict[
     """
     site = catalog.site
     listed_slugs = listed_category_slugs(catalog, preview=preview)
-    def entry(course) -> bytes:  # its excerpt is read only for an entry that is made again
-        summary = meta.effective_meta(course, site, rendered[course.id].excerpt, "").meta_description
+    def entry(course) -> bytes:  # made only where the course key changed
+        # The excerpt is read only where the summary falls back to it: past store.IN_MEMORY
+        # descriptions, each read is a query.
+        excerpt = "" if course.meta_description else rendered[course.id].excerpt
+        summary = meta.effective_meta(course, site, excerpt, "").meta_description
         return kept(orjson.dumps(views.search_entry(course, site, listed_slugs, summary)))
 
     entries = {course.id: reuse(known, course.id, keys[course.id], partial(entry, course))

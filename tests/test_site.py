@@ -32,6 +32,14 @@ def test_search_index_lists_only_open_courses_and_their_listed_categories(projec
                           "avg_completion_rate"}
 
 
+def test_a_search_entry_s_summary_is_the_meta_description_else_the_description_s_opening(project):
+    project.add(course(1, "With Meta", meta_description="Written for search.", description="Body text one."),
+                course(2, "Without Meta", description="## Heading\n\nBody *text* two."))
+    assert project.build() == 0
+    summaries = {entry["name"]: entry["summary"] for entry in project.json("public/search.json")["courses"]}
+    assert summaries == {"With Meta": "Written for search.", "Without Meta": "Body text two."}
+
+
 def test_type_pages_exist_only_for_types_with_listed_courses(project):
     project.add(course(1, "Paced", type="self-paced"), course(2, "Hidden Schedule", type="scheduled", privacy="secret"))
     assert project.build() == 0
