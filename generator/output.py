@@ -228,7 +228,7 @@ class Staging:
         return not unchanged
 
     def discard(self) -> None:
-        """Drop a build that failed; a half-updated spare is left unmarked, so it is rebuilt next time."""
+        """Drop a build that failed: a spare it began to change is left unmarked, so it is rebuilt next time."""
         if self.root is not None and self.root != self.spare:
             shutil.rmtree(self.root, ignore_errors=True)
         self._lock.close()
@@ -307,15 +307,6 @@ def _indented(items: Iterator, kind: type[list] | type[dict]) -> Iterator[bytes]
     yield empty if separator != b",\n" else b"\n  " + empty[1:]
 
 
-def read_manifest(path: Path) -> dict | None:
-    """Return a previous build's manifest, or None when there is none (or it is unreadable)."""
-    try:
-        manifest = orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return None
-    return manifest if isinstance(manifest, dict) else None
-
-
 def read_manifest_sections(path: Path, reducers: dict[str, Callable[[object], object]]) -> dict[str, object] | None:
     """Return {key: reducers[key](value)} for the top-level keys of a manifest that have a reducer.
 
@@ -349,7 +340,6 @@ def _indented_sections(data: bytes, wanted: Iterable[str]) -> Iterator[tuple[str
     if not (text.startswith(b"{\n  \"") and text.endswith(b"\n}")):
         return None
     starts = [match.start() + 3 for match in re.finditer(rb'\n  "', text)] + [len(text) - 1]
-
     wanted = set(wanted)
 
     def sections() -> Iterator[tuple[str, object]]:
