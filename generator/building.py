@@ -8,7 +8,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import jinja2
@@ -16,7 +16,7 @@ import jinja2
 from generator import cache as cache_store
 from generator import discovery, feeds, history, output, render
 from generator.cache import BuildCache
-from generator.descriptions import NOT_RENDERED, Rendered
+from generator.descriptions import CourseDescriptions
 from generator.imagecache import ImageCache
 from generator.images import publish_images
 from generator.issues import BuildFailed, CoursegenError
@@ -89,7 +89,7 @@ def _written(staging: output.Staging, options: Options, progress: Callable[[str]
     # Named as staging folders are, so that the next build removes it if this one is killed.
     card_folder = tempfile.mkdtemp(prefix=f".{staging.out.name}.building-cards-", dir=staging.out.parent)
     try:
-        plan = _Plan(env, {}, {}, card_folder)
+        plan = _Plan(env, {}, {}, card_folder, rendered)
         progress(f"writing {len(pages)} course pages")
         # Course pages need nothing from the listings: the workers render them while this
         # process makes the cards, plans the listings and writes the feeds; then the listings.
@@ -112,6 +112,7 @@ class _Plan:
     fingerprints: dict[str, str]  # template -> fingerprint, filled as templates are first used
     references: dict[str, tuple[str, ...]]  # template source digest -> the templates it uses, for the cache
     card_folder: str  # where workers write the cards they render (render.CardFile), for this build only
+    descriptions: CourseDescriptions  # what the pages show of each course's description
 
 
 def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], plan: _Plan, cache: BuildCache,
@@ -135,7 +136,7 @@ def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], plan
             to_render.append(target)
     if to_render:
         render.compile_templates(env)  # here, once, rather than in every worker that forks from here
-    shared = (env, by_target, staging.root, staging.present, plan.card_folder, os.getpid())
+    shared = (env, by_target, staging.root, staging.present, plan.card_folder, os.getpid(), plan.descriptions)
     try:
         written = map_chunks(_render_chunk, shared, to_render, jobs, meanwhile=meanwhile)
     except render.TemplateProblem as problem:
@@ -155,8 +156,9 @@ def _render_chunk(shared: tuple, targets: list[str]) -> list[tuple[str, tuple | 
     Results go back to the main process, which holds all of them until the workers are done:
     in targets' order, they are 300 bytes a page.
     """
-    env, jobs, root, present, card_folder, parent = shared
+    env, jobs, root, present, card_folder, parent, descriptions = shared
     in_worker = os.getpid() != parent
+    descriptions.prefetch(jobs[target].describes for target in targets)
     written = []
     for target in targets:
         page, card = render.render_page(env, jobs[target])
@@ -203,34 +205,6 @@ def _descriptions(catalog: Catalog, cache: BuildCache, preview: bool) -> CourseD
     keys = {course.id: course.description_key for course in catalog.courses
             if needs_description(course.privacy.value, course.deleted, course.meta_description, preview=preview)}
     return CourseDescriptions(keys, cache.descriptions)
-
-
-class CourseDescriptions(Mapping):
-    """Course id -> Rendered, read from the description store as pages and feeds ask for them.
-
-    Any course of the catalog can be looked up: one that nothing shows the description of
-    (privacy.needs_description) has NOT_RENDERED, and only the others are iterated. The last one
-    read is kept: the JSON Feed asks for each course's twice in a row (its item, and the model
-    item in it), and past store.IN_MEMORY descriptions each ask is a query.
-    """
-
-    def __init__(self, keys: dict[int, str], store):
-        self.keys, self.store = keys, store
-        self._last: tuple[str | None, Rendered] = (None, NOT_RENDERED)
-
-    def __getitem__(self, course_id: int) -> Rendered:
-        key = self.keys.get(course_id)
-        if key is None:
-            return NOT_RENDERED
-        if self._last[0] != key:
-            self._last = (key, self.store[key])
-        return self._last[1]
-
-    def __iter__(self):
-        return iter(self.keys)
-
-    def __len__(self) -> int:
-        return len(self.keys)
 
 
 def _summary(catalog: Catalog, staging: output.Staging, counts: dict, images, seconds: float) -> dict:

@@ -13,7 +13,7 @@ from functools import partial
 import orjson
 
 from generator import meta
-from generator.descriptions import Rendered
+from generator.descriptions import CourseDescriptions, Rendered
 from generator.images import CourseImages, ImageSet
 from generator.issues import CoursegenError
 from generator.model import Catalog, Course, User
@@ -86,7 +86,7 @@ class FeedFile:
     make: Callable[[], bytes]
 
 
-def feed_files(catalog: Catalog, listed: tuple[Course, ...], rendered: dict[int, Rendered], images: ImageSet,
+def feed_files(catalog: Catalog, listed: tuple[Course, ...], rendered: CourseDescriptions, images: ImageSet,
                keys: dict[int, bytes]) -> dict[str, FeedFile]:
     """Return every feed file keyed by output path: the model feeds of each privacy level and the JSON Feed.
 
@@ -103,12 +103,12 @@ def feed_files(catalog: Catalog, listed: tuple[Course, ...], rendered: dict[int,
         folder = "public/feeds" if name == "open" else "restricted/feeds"
         # Public pages link by absolute URL; restricted files are never served, so they link by file name.
         base = catalog.site.base_url + "feeds/" if name == "open" else ""
-        files.update(_paged_feed(folder, name, group, catalog.site.feed_page_size, base, keys, item))
+        files.update(_paged_feed(folder, name, group, catalog.site.feed_page_size, base, keys, item, rendered))
     files.update(_json_feed(catalog, listed, rendered, keys, item))
     return files
 
 
-def _model_item(course: Course, catalog: Catalog, rendered: dict[int, Rendered], images: ImageSet) -> dict:
+def _model_item(course: Course, catalog: Catalog, rendered: CourseDescriptions, images: ImageSet) -> dict:
     """Return a course's model item, checked against the schema.
 
     It is made afresh for each feed that holds it: keeping every item for the JSON Feed would
@@ -119,7 +119,7 @@ def _model_item(course: Course, catalog: Catalog, rendered: dict[int, Rendered],
 
 
 def _paged_feed(folder: str, name: str, courses: list[Course], size: int, base: str, keys: dict[int, bytes],
-                item: Callable[[Course], dict]) -> dict[str, FeedFile]:
+                item: Callable[[Course], dict], rendered: CourseDescriptions) -> dict[str, FeedFile]:
     pages = [courses[i:i + size] for i in range(0, len(courses), size)] or [[]]
     file_names = [f"{name}.json" if n == 0 else f"{name}-{n + 1}.json" for n in range(len(pages))]
     files = {}
@@ -131,14 +131,14 @@ def _paged_feed(folder: str, name: str, courses: list[Course], size: int, base: 
         }
         files[f"{folder}/{file_names[n]}"] = FeedFile(
             _inputs(envelope, page, keys), lambda envelope=envelope, page=page: with_list(
-                envelope, "results", [nested(item(course), depth=2) for course in page]))
+                envelope, "results", [nested(item(course), depth=2) for course in _read_ahead(page, rendered)]))
     return files
 
 
 JSON_FEED = "public/feeds/open.feed.json"
 
 
-def _json_feed(catalog: Catalog, listed: tuple[Course, ...], rendered: dict[int, Rendered], keys: dict[int, bytes],
+def _json_feed(catalog: Catalog, listed: tuple[Course, ...], rendered: CourseDescriptions, keys: dict[int, bytes],
                item: Callable[[Course], dict]) -> dict[str, FeedFile]:
     """Return the JSON Feed 1.1 of the listed courses, newest first, with the model item in `_course`.
 
@@ -165,8 +165,15 @@ def _json_feed(catalog: Catalog, listed: tuple[Course, ...], rendered: dict[int,
         page_head = head if last else {**head, "next_url": site.base_url + paths[number + 1].removeprefix("public/")}
         files[paths[number]] = FeedFile(
             _inputs(page_head, page, keys), lambda page_head=page_head, page=page: with_list(
-                page_head, "items", [_feed_item(course, site, rendered, item(course)) for course in page]))
+                page_head, "items", [_feed_item(course, site, rendered, item(course))
+                                     for course in _read_ahead(page, rendered)]))
     return files
+
+
+def _read_ahead(page: list[Course], rendered: CourseDescriptions) -> list[Course]:
+    """Return a feed page's courses, their descriptions read at once (a query, not one each, in a large catalog)."""
+    rendered.prefetch(course.id for course in page)
+    return page
 
 
 def _inputs(envelope: dict, courses: list[Course], keys: dict[int, bytes]) -> bytes:
@@ -174,7 +181,7 @@ def _inputs(envelope: dict, courses: list[Course], keys: dict[int, bytes]) -> by
     return orjson.dumps(envelope) + b"".join(keys[course.id] for course in courses)
 
 
-def _feed_item(course: Course, site, rendered: dict[int, Rendered], model: dict) -> bytes:
+def _feed_item(course: Course, site, rendered: CourseDescriptions, model: dict) -> bytes:
     """Return one course as a JSON Feed item, nested as it stands in the feed."""
     item = {
         "id": str(course.id),  # JSON Feed: unchanged for the item's life; a slug, and so its URL, may change

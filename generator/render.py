@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from generator import meta, views
 from generator.cache import kept, reuse
+from generator.descriptions import CourseDescriptions
 from generator.images import ImageSet
 from generator.issues import CoursegenError, Issue
 from generator.model import Catalog, Category, Course, CourseType
@@ -54,6 +55,7 @@ class PageJob:
     values: Callable[[], dict]
     card: Callable[[], dict] | None = None  # a listed course's card, rendered beside its page (Cards)
     source: str = "catalog"  # what the page is made from, for the manifest: a course file, or the whole catalog
+    describes: int | None = None  # the course whose description the page shows, read ahead of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,7 @@ class RenderContext:
     """What planning the pages needs: data only; rendering happens later, from the jobs."""
 
     catalog: Catalog
-    rendered: dict[int, views.Rendered]  # course id → description HTML and excerpt
+    rendered: CourseDescriptions  # course id → description HTML and excerpt
     images: ImageSet  # course id → published images
     preview: bool
     keys: dict[int, bytes]  # course id → everything that decides what the build makes of it (cache.course_key)
@@ -205,7 +207,7 @@ def course_pages(context: RenderContext) -> dict[str, PageJob]:
             pages[course_path(course.slug)] = PageJob("course.html", context.keys[course.id],
                                                       partial(_course_page, context, course, listed_slugs),
                                                       partial(_listed_card, context, course, listed_slugs),
-                                                      course.source)
+                                                      course.source, course.id)
         elif view is PublicView.LOCK:
             pages[course_path(course.slug)] = PageJob("lock.html", context.keys[course.id],
                                                       partial(_lock_page, context, course), source=course.source)

@@ -92,6 +92,19 @@ class DescriptionStore(_Table):
             raise self._damaged(f"description {key} is missing")
         return Rendered(*rows[0])
 
+    def many(self, keys: Collection[str]) -> dict[str, Rendered]:
+        """Return the descriptions of `keys` that the store holds, 500 at a query."""
+        found = {key: self.fresh[key] for key in keys if key in self.fresh}
+        missing = [key for key in keys if key not in found]
+        if self.path is None:
+            return found
+        for start in range(0, len(missing), 500):
+            batch = missing[start:start + 500]
+            marks = ", ".join("?" * len(batch))
+            rows = self._query(f"SELECT key, html, excerpt FROM descriptions WHERE key IN ({marks})", batch)
+            found.update((key, Rendered(html, excerpt)) for key, html, excerpt in rows)
+        return found
+
     @property
     def stored(self) -> set[str]:
         if self._stored is None:

@@ -279,3 +279,32 @@ def test_the_cache_s_large_maps_come_back_whole_from_their_chunks(tmp_path):
     loaded = cache_store.load(out)
     assert loaded.pages == saved.pages and loaded.cards == saved.cards and loaded.search_entries == {}
     assert loaded.template_references == saved.template_references and loaded.saved_ns == saved.saved_ns
+
+
+def test_descriptions_read_ahead_are_those_read_one_by_one(tmp_path):
+    import sqlite3
+
+    import pytest
+
+    from generator.descriptions import NOT_RENDERED, CourseDescriptions, Rendered
+    from generator.issues import CoursegenError
+    from generator.store import DescriptionStore
+
+    path = tmp_path / "store.sqlite"
+    written = DescriptionStore(path, "stamp")
+    for n in range(1_234):  # three queries of at most 500
+        written[f"key{n}"] = Rendered(f"<p>{n}</p>", f"excerpt {n}")
+    written.save({f"key{n}" for n in range(1_234)})
+    store = DescriptionStore(path, "stamp")
+    store["fresh"] = Rendered("<p>new</p>", "new")  # in memory, not yet written
+    descriptions = CourseDescriptions({**{n: f"key{n}" for n in range(1_234)}, 9_999: "fresh"}, store)
+    descriptions.prefetch([*range(1_234), 9_999, 5_000])  # 5,000: a course nothing shows the description of
+    assert [descriptions[n] for n in range(1_234)] == [Rendered(f"<p>{n}</p>", f"excerpt {n}") for n in range(1_234)]
+    assert descriptions[9_999] == Rendered("<p>new</p>", "new") and descriptions[5_000] is NOT_RENDERED
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM descriptions WHERE key = 'key7'")
+    db.close()
+    descriptions.prefetch([7, 8])
+    assert descriptions[8] == Rendered("<p>8</p>", "excerpt 8")
+    with pytest.raises(CoursegenError, match="damaged"):  # missing from the store: said, never shown empty
+        descriptions[7]
