@@ -11,7 +11,7 @@ from generator.descriptions import Rendered
 from generator.issues import Issue
 from generator.parallel import iter_chunks
 from generator.privacy import needs_description
-from generator.sources import Document, content_names, load_document, new_scan
+from generator.sources import Document, content_names, load_document, new_scan, read_ahead
 from generator.validate import validate_document
 
 
@@ -106,6 +106,7 @@ def _parse_chunk(shared: tuple, paths: Sequence[str]) -> list[tuple[tuple | None
     pickled five times slower, 0.4 s of 10,000.)
     """
     content, known, preview = shared
+    read_ahead(paths)
     results = []
     for path in paths:
         loaded = load_document(content, path)

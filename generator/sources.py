@@ -148,6 +148,30 @@ def content_names(content_dir: Path, path: str) -> tuple[str, str]:
     return (content_dir / relative).as_posix(), relative
 
 
+def read_ahead(paths: Iterable[str]) -> None:
+    """Ask the kernel to start reading each of these files now, all at once, before they are read one by one.
+
+    Files that are not in the page cache are read from the disk one after another otherwise, each
+    waiting for the last: 90 µs a course file here, against 13 µs when the reads are asked for
+    256 at a time (4,000 files of the 10,000-course catalog, caches dropped). Links and special
+    files are skipped (load_document reports them); a file already cached costs an open.
+    """
+    advise = getattr(os, "posix_fadvise", None)  # not on macOS: files are read as they come
+    if advise is None:
+        return
+    for path in paths:
+        try:
+            handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            advise(handle, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(handle)
+
+
 def load_document(content_dir: Path, path: str | os.PathLike) -> Document | Issue:
     """Read and parse one YAML file; return the document or the issue that stops it."""
     path = os.fspath(path)

@@ -176,6 +176,16 @@ def test_symlink_outside_content_is_refused(project, tmp_path, capsys):
     assert "courses/link.yaml: error: is a link to a file outside the content directory" in capsys.readouterr().err
 
 
+def test_a_fifo_among_the_course_files_is_reported_and_never_waited_on(project):
+    """Files are opened ahead of reading them (sources.read_ahead); a FIFO must not block the build there."""
+    project.add(course(1, "One"))
+    os.mkfifo(project.content / "courses" / "pipe.yaml")
+    checked = subprocess.run([sys.executable, "-m", "generator", "check", "--content", str(project.content)],
+                             env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, timeout=60)
+    assert checked.returncode == 1
+    assert b"courses/pipe.yaml: error: is not a regular file" in checked.stderr
+
+
 def test_a_folder_that_becomes_a_link_outside_is_never_read(project, tmp_path):
     """As `serve` does: two builds in one process, the folder swapped for a link in between."""
     project.add(course(1, "One"))
