@@ -212,5 +212,6 @@ def nested(value: object, depth: int) -> bytes:
 def with_list(head: dict, name: str, pieces: list[bytes]) -> bytes:
     """Return dumps({**head, name: [...]}) for a list whose items are already nested(item, depth=2)."""
     opening = orjson.dumps(head, option=orjson.OPT_INDENT_2)[:-2]  # without the closing "\n}"
-    body = b"[\n" + b",\n".join(pieces) + b"\n  ]" if pieces else b"[]"
-    return opening + (b",\n" if head else b"\n") + b'  "' + name.encode() + b'": ' + body + b"\n}\n"
+    body = (b"[\n", b",\n".join(pieces), b"\n  ]") if pieces else (b"[]",)
+    # One join: a page of the JSON Feed is megabytes, and each `+` would copy all of it again.
+    return b"".join((opening, b",\n" if head else b"\n", b'  "', name.encode(), b'": ', *body, b"\n}\n"))
