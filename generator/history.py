@@ -37,8 +37,9 @@ def read_previous(manifest: Path) -> Previous:
 
 def _courses(entries: object) -> tuple[dict[int, str], dict[str, int]]:
     """Reduce a manifest's courses to each published one's privacy, and the slug of each that was public."""
-    by_id = {entry["id"]: entry for entry in entries if isinstance(entry, dict) and isinstance(entry.get("id"), int)} \
-        if isinstance(entries, list) else {}
+    if not isinstance(entries, list):
+        return {}, {}
+    by_id = {entry["id"]: entry for entry in entries if isinstance(entry, dict) and isinstance(entry.get("id"), int)}
     published, shown = {}, {}
     for course_id, entry in by_id.items():
         privacy = entry.get("privacy", "")
