@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import marshal
 import os
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +49,12 @@ class _Table:
             return self._db().execute(sql, parameters).fetchall()
         except sqlite3.Error as error:
             raise self._damaged(str(error)) from None
+
+    def _batches(self, select: str, keys: Sequence[str]) -> Iterator[tuple[Sequence[str], list[tuple]]]:
+        """Yield each 500 of `keys` with the rows `select` finds for them; its "{}" is where the keys go (IN ({}))."""
+        for start in range(0, len(keys), 500):
+            batch = keys[start:start + 500]
+            yield batch, [] if self.path is None else self._query(select.format(", ".join("?" * len(batch))), batch)
 
     def _damaged(self, problem: str) -> CoursegenError:
         return CoursegenError(f"the build cache {self.path} is damaged ({problem}); "
@@ -96,12 +102,7 @@ class DescriptionStore(_Table):
         """Return the descriptions of `keys` that the store holds, 500 at a query."""
         found = {key: self.fresh[key] for key in keys if key in self.fresh}
         missing = [key for key in keys if key not in found]
-        if self.path is None:
-            return found
-        for start in range(0, len(missing), 500):
-            batch = missing[start:start + 500]
-            marks = ", ".join("?" * len(batch))
-            rows = self._query(f"SELECT key, html, excerpt FROM descriptions WHERE key IN ({marks})", batch)
+        for _, rows in self._batches("SELECT key, html, excerpt FROM descriptions WHERE key IN ({})", missing):
             found.update((key, Rendered(html, excerpt)) for key, html, excerpt in rows)
         return found
 
@@ -151,10 +152,8 @@ class DocumentStore(_Table):
 
     def read(self, paths: list[str]) -> Iterator[bytes]:
         """Yield the marshalled data of each of `paths` (files index() listed), in order, 500 at a query."""
-        for start in range(0, len(paths), 500):
-            batch = paths[start:start + 500]
-            found = {} if self.path is None else dict(self._query(
-                f"SELECT path, data FROM documents WHERE path IN ({', '.join('?' * len(batch))})", batch))
+        for batch, rows in self._batches("SELECT path, data FROM documents WHERE path IN ({})", paths):
+            found = dict(rows)
             for path in batch:
                 data = self.fresh[path][2] if path in self.fresh else found.get(path)
                 if data is None:  # it was listed: someone changed the store meanwhile
