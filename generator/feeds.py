@@ -131,7 +131,7 @@ def _paged_feed(folder: str, name: str, courses: list[Course], size: int, base: 
         }
         files[f"{folder}/{file_names[n]}"] = FeedFile(
             _inputs(envelope, page, keys), lambda envelope=envelope, page=page: with_list(
-                envelope, "results", [nested(item(course), depth=2) for course in _read_ahead(page, rendered)]))
+                envelope, "results", [nested(item(course), depth=2) for course in _prefetched(page, rendered)]))
     return files
 
 
@@ -166,11 +166,11 @@ def _json_feed(catalog: Catalog, listed: tuple[Course, ...], rendered: CourseDes
         files[paths[number]] = FeedFile(
             _inputs(page_head, page, keys), lambda page_head=page_head, page=page: with_list(
                 page_head, "items", [_feed_item(course, site, rendered, item(course))
-                                     for course in _read_ahead(page, rendered)]))
+                                     for course in _prefetched(page, rendered)]))
     return files
 
 
-def _read_ahead(page: list[Course], rendered: CourseDescriptions) -> list[Course]:
+def _prefetched(page: list[Course], rendered: CourseDescriptions) -> list[Course]:
     """Return a feed page's courses, their descriptions read at once (a query, not one each, in a large catalog)."""
     rendered.prefetch(course.id for course in page)
     return page

@@ -38,8 +38,11 @@ def write_file(root: Path | str, path: str, content: bytes, present: str | None 
     return sha
 
 
-def _write_pieces(root: Path, path: str, pieces: Iterable[bytes]) -> str:
-    """Write one output file from pieces, as write_file does; return its sha256."""
+def _write_streamed(root: Path, path: str, pieces: Iterable[bytes]) -> str:
+    """Write one output file from pieces made as it is written, hashing them on the way; return its sha256.
+
+    For the manifest, which is never held whole; Staging.write_pieces takes pieces already made.
+    """
     digest = hashlib.sha256()
 
     def hashed() -> Iterator[bytes]:
@@ -130,11 +133,11 @@ class Staging:
         shutil.rmtree(self.spare, ignore_errors=True)  # unknown content: start from nothing
         root = tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent)
         try:
+            self.root = Path(root)  # known at once, so that discard() removes it whenever Ctrl-C comes
             os.chmod(root, 0o755)  # mkdtemp makes it private; a web server must be able to read the site
         except BaseException:  # Ctrl-C in this very moment: leave no folder behind
             shutil.rmtree(root, ignore_errors=True)
             raise
-        self.root = Path(root)
 
     def _same_objects_as_previous(self, files: object) -> dict[str, str] | None:
         """Return the spare's path -> sha256, sharing the live map's strings wherever the two agree.
@@ -214,7 +217,7 @@ class Staging:
         for path in sorted(self.present.keys() - self.files.keys() - {MANIFEST}):  # left from older builds
             _remove_file(self.root, path)
         self.claim(MANIFEST, "generator")
-        sha = _write_pieces(self.root, MANIFEST, manifest)
+        sha = _write_streamed(self.root, MANIFEST, manifest)
         self.files[MANIFEST] = (sha, "generator")
         unchanged = self._same_as_live(sha)
         if unchanged:
