@@ -176,13 +176,21 @@ def newest_mtime(signature: tuple) -> int:
 
 
 def tree_signature(*folders: Path) -> tuple:
-    """Return the names and stat keys of every file under the folders, in a stable order."""
+    """Return the names and stat keys of every file under the folders, in a stable order.
+
+    A folder that cannot be listed is an entry of its own, its path ending with os.sep and no
+    stat key: sources.discover_courses reports it.
+    """
     entries = []
+
+    def unreadable(error: OSError) -> None:
+        entries.append((error.filename + os.sep, None))
+
     for folder in folders:
         if not folder.is_dir():
             entries.append((str(folder), None))
             continue
-        for root, directories, files in os.walk(folder):
+        for root, directories, files in os.walk(folder, onerror=unreadable):
             directories.sort()
             for name in sorted(files):
                 path = os.path.join(root, name)  # as str(Path): the form loading.py looks files up by

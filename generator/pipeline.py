@@ -23,7 +23,7 @@ from generator.sources import Document, discover_courses, load_document
 from generator.validate import validate_document
 
 ASSETS = Path(__file__).parent / "assets"
-BUILTIN_TEMPLATES = Path(__file__).parent / "templates"  # render.BUILTIN_TEMPLATES, without importing Jinja2
+BUILTIN_TEMPLATES = Path(__file__).parent / "templates"  # templating.BUILTIN_TEMPLATES, without importing Jinja2
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +85,8 @@ def check(options: Options, cache: BuildCache | None = None, progress: Callable[
             issues.append(document)
         elif document is not None:
             issues += validate_document(document, name.removesuffix(".yaml"))
-    paths = discover_courses(options.content, stats)  # a build's signature has listed every file
+    paths, problems = discover_courses(options.content, stats)  # a build's signature has listed every file
+    issues += problems
     progress(f"checking {len(paths)} course files")
     registry = None  # references cannot be resolved against broken registries
     if not any(isinstance(d, Issue) or (d is not None and _has_issues(d, issues)) for d in shared.values()):

@@ -42,7 +42,7 @@ def plan_course(content: Path, name: str, now: datetime) -> Scaffold:
     slug = make_slug(name)
     if not slug:
         raise UsageError(f"cannot make a URL slug from the name {name!r}: use some letters or digits")
-    documents = [d for d in (load_document(content, p) for p in discover_courses(content)) if isinstance(d, Document)]
+    documents = [d for d in (load_document(content, p) for p in discover_courses(content)[0]) if isinstance(d, Document)]
     courses = [d for d in documents if isinstance(d.data, dict)]
     _refuse_duplicate(courses, name, slug)
     ids = [d.data["id"] for d in courses if type(d.data.get("id")) is int]

@@ -11,100 +11,10 @@ from pathlib import Path
 
 import yaml
 
+from generator import yamldata
 from generator.issues import Issue
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a course file is text; anything bigger is a mistake or an attack
-
-
-class PlainLoader(_BaseLoader):
-    """Safe YAML loader that keeps dates as strings and refuses duplicate keys."""
-
-    # Dates stay strings: the schema checks created_at as RFC 3339, which YAML's own
-    # timestamp type would silently accept without a timezone.
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
-        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-    }
-
-    def construct_mapping(self, node, deep=False):
-        seen = {}
-        for key_node, _ in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                continue  # a list or mapping as a key: the base constructor refuses it as unhashable
-            key = key_node.value
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    f"while reading the mapping that starts on line {node.start_mark.line + 1}", None,
-                    f"duplicate key '{key}' (first on line {seen[key] + 1})", key_node.start_mark)
-            seen[key] = key_node.start_mark.line
-        return super().construct_mapping(node, deep)
-
-
-class ContentLoader(PlainLoader):
-    """PlainLoader that also refuses aliases: used whenever a file could define an anchor."""
-
-    def construct_object(self, node, deep=False):
-        # A node seen twice is an alias (*name). Refusing aliases outright stops
-        # "billion laughs" expansion bombs and keeps every value at one place in the file.
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise yaml.constructor.ConstructorError(
-                None, None, "aliases (*name) are not allowed in content files", node.start_mark)
-        return super().construct_object(node, deep)
-
-
-class _NotPlain(Exception):
-    """A node that FastLoader leaves to PyYAML's own constructor."""
-
-
-_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
-_SCALARS = {  # the other tags YAML resolves implicitly in a safe load, with PyYAML's constructor for each
-    "tag:yaml.org,2002:int": PlainLoader.construct_yaml_int,
-    "tag:yaml.org,2002:float": PlainLoader.construct_yaml_float,
-    "tag:yaml.org,2002:bool": PlainLoader.construct_yaml_bool,
-    "tag:yaml.org,2002:null": PlainLoader.construct_yaml_null,
-}
-
-
-class FastLoader(PlainLoader):
-    """PlainLoader for a file with no anchors, building values straight from the node tree.
-
-    PyYAML's constructor makes several Python calls per node, 40% of loading a course file.
-    Strings, mappings and lists are built here directly and the other scalars by PyYAML's own
-    constructor methods; anything else (a merge key, an explicit tag, a duplicate key) goes
-    through the full constructor, so every value and every error is exactly PyYAML's.
-    """
-
-    def construct_document(self, node):
-        try:
-            return self._plain(node)
-        except _NotPlain:
-            return super().construct_document(node)
-
-    def _plain(self, node):
-        tag = node.tag
-        if isinstance(node, yaml.ScalarNode):
-            if tag == _STR:
-                return node.value
-            if tag in _SCALARS:
-                return _SCALARS[tag](self, node)
-        elif isinstance(node, yaml.MappingNode) and tag == _MAP:
-            mapping = {}
-            for key_node, value_node in node.value:
-                key = self._plain(key_node)
-                if not isinstance(key, (str, int, float, bool)) or key in mapping:  # merge keys are not scalars here
-                    raise _NotPlain
-                mapping[key] = self._plain(value_node)
-            return mapping
-        elif isinstance(node, yaml.SequenceNode) and tag == _SEQ:
-            return [self._plain(item) for item in node.value]
-        raise _NotPlain
-
-
-def loader_for(text: str) -> type:
-    """Return the loader for a file: an alias needs an anchor (&name), so without "&" none can occur."""
-    return ContentLoader if "&" in text else FastLoader
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,34 +28,57 @@ class Document:
     description_key: str = ""  # a valid course file's Markdown description, kept as its digest (loading.py)
 
 
-def discover_courses(content_dir: Path, files: Iterable[str] | None = None) -> list[str]:
-    """Return every course file under content/courses/, sorted for a stable order.
+def discover_courses(content_dir: Path, files: Iterable[str] | None = None) -> tuple[list[str], list[Issue]]:
+    """Return every course file under content/courses/, sorted for a stable order, and the folders that cannot be read.
 
-    `files`, when given, are the paths of every file under content_dir as os.walk(content_dir)
-    names them (the build's input signature has listed them already): they are not listed again.
+    Hidden files and files in hidden folders (`.trash/`, `.git/`) are not content. `files`, when
+    given, are the paths under content_dir as os.walk(content_dir) names them, a folder that
+    cannot be listed ending with os.sep (cache.tree_signature, which the build has taken already).
     """
     courses = str(content_dir / "courses")
     if files is None:
-        files = (os.path.join(folder, name) for folder, _, names in os.walk(courses) for name in names)
+        unreadable: list[str] = []
+        files = [os.path.join(folder, name) for folder, _, names in
+                 os.walk(courses, onerror=lambda error: unreadable.append(error.filename + os.sep)) for name in names]
+        files += unreadable
         prefix = courses + os.sep
     else:
         prefix = os.path.join(str(content_dir), "courses") + os.sep  # "./courses/" for ".", where courses is "courses"
-    found = []  # path parts below courses/: sorted as Path objects sort
+    found, issues = [], []  # path parts below courses/: sorted as Path objects sort
     for path in files:
-        if path.startswith(prefix) and path.endswith((".yaml", ".yml")):
-            below = path[len(prefix):].split(os.sep)
-            if not below[-1].startswith("."):
-                found.append(below)
-    return [os.path.join(courses, *below) for below in sorted(found)]
+        if not path.startswith(prefix):
+            continue
+        below = path[len(prefix):].split(os.sep)
+        if any(part.startswith(".") for part in below):
+            continue
+        if path.endswith(os.sep):
+            issues.append(Issue(printable(path.rstrip(os.sep).replace(os.sep, "/")), 0, 0, "",
+                                "this folder cannot be read, so its course files cannot be checked; "
+                                "make it readable (or move it out of courses/)"))
+        elif path.endswith((".yaml", ".yml")):
+            found.append(below)
+    return [os.path.join(courses, *below) for below in sorted(found)], issues
+
+
+def printable(name: str) -> str:
+    """Return a file name as it can be shown: bytes that are not UTF-8 as \\xff, control characters escaped.
+
+    A name is shown in terminals and CI annotations: a newline or an escape sequence in it must
+    not forge a line of its own or repaint the screen.
+    """
+    if name.isprintable():
+        return name
+    shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in shown)
 
 
 def content_names(content_dir: Path, path: str) -> tuple[str, str]:
     """Return how users see a content file (from the --content path) and its path relative to content_dir."""
     root, full = content_dir.as_posix().rstrip("/") + "/", path.replace(os.sep, "/")
     if full.startswith(root):  # as discover_courses gives them: no pathlib arithmetic, 10,000 times a build
-        return full, full[len(root):]
+        return printable(full), full[len(root):]
     relative = Path(path).relative_to(content_dir).as_posix()
-    return (content_dir / relative).as_posix(), relative
+    return printable((content_dir / relative).as_posix()), relative
 
 
 def read_ahead(paths: Iterable[str]) -> None:
@@ -179,8 +112,11 @@ def load_document(content_dir: Path, path: str | os.PathLike) -> Document | Issu
     problem = _check_file(content_dir, path, source)
     if problem:
         return Issue(display, 0, 0, "", problem)
-    with open(path, "rb") as handle:
-        raw = handle.read()
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as error:
+        return Issue(display, 0, 0, "", f"cannot be read: {error.strerror or error}")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -188,7 +124,9 @@ def load_document(content_dir: Path, path: str | os.PathLike) -> Document | Issu
         return Issue(display, line, 0, "",
                      f"file is not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded; save it as UTF-8")
     try:
-        data = yaml.load(text, Loader=loader_for(text))
+        data = yamldata.parse(text)
+    except yamldata.YamlProblem as problem:
+        return Issue(display, problem.line, problem.column, "", f"invalid YAML: {problem.message}")
     except yaml.MarkedYAMLError as exc:
         return _yaml_issue(display, exc)
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
@@ -198,6 +136,11 @@ def load_document(content_dir: Path, path: str | os.PathLike) -> Document | Issu
 
 
 def _check_file(content_dir: Path, path: str, source: str) -> str:
+    if not source.isprintable():  # rare: the cheap test first
+        try:
+            source.encode("utf-8")
+        except UnicodeEncodeError:
+            return "the file name is not UTF-8, so no feed or manifest can name it; rename the file"
     try:
         status = os.lstat(path)
     except OSError:
@@ -261,7 +204,7 @@ def locate(path: str | os.PathLike, keys: tuple, *, at_key: bool = False) -> tup
     """
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            node = yaml.compose(handle.read(), Loader=ContentLoader)
+            node = yamldata.compose(handle.read())
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return 1, 1
     if node is None:

@@ -1,0 +1,139 @@
+"""YAML text → plain data (str, int, float, bool, None, list, dict), refusing what a content file may not hold.
+
+The one place content YAML becomes data. libyaml composes the node tree; the values are built
+here, from the nodes, so that every refusal names its line and column: keys that YAML reads as
+something other than text (`on:` is a boolean, `1:` an integer), tags (`!!binary`, `!!python/…`,
+`!custom`), merge keys (`<<:` would decide a field around the duplicate-key rule), aliases (an
+expansion bomb, and a value at two places), duplicate keys, integers outside 64 bits and numbers
+that are not finite (the feeds cannot carry either), and nesting deeper than any content needs.
+"""
+
+from __future__ import annotations
+
+import math
+
+import yaml
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+_TAG = "tag:yaml.org,2002:"
+MAX_DEPTH = 32  # a course file is four levels deep at most; libyaml itself stops at 1,000
+INT64 = (-2**63, 2**63 - 1)
+
+
+class Loader(_BaseLoader):
+    """Safe YAML loader that keeps dates as strings: RFC 3339 is checked by the schema, with a timezone.
+
+    YAML's own timestamp type would silently accept "2025-01-02 03:04" without one.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TAG + "timestamp"]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
+
+class YamlProblem(Exception):
+    """A value a content file may not hold, at a 1-based line and column."""
+
+    def __init__(self, message: str, line: int, column: int):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def parse(text: str) -> object:
+    """Return the plain data of one YAML document; raise yaml.YAMLError or YamlProblem, both located."""
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+    # An alias (*name) needs an anchor (&name): without "&" in the text no node can be met twice,
+    # and the valid path skips remembering every node it builds.
+    return _Builder(track=("&" in text)).value(node, 0)
+
+
+def compose(text: str) -> yaml.Node | None:
+    """Return the node tree of one YAML document (for finding where a value is); raise yaml.YAMLError."""
+    return yaml.compose(text, Loader=Loader)
+
+
+_CONSTRUCTOR = yaml.SafeLoader("")  # PyYAML's own readings of int and float: 0x1F, 1_000, .inf, 1e3
+_SCALARS = {
+    _TAG + "int": _CONSTRUCTOR.construct_yaml_int,
+    _TAG + "float": _CONSTRUCTOR.construct_yaml_float,
+    _TAG + "bool": _CONSTRUCTOR.construct_yaml_bool,
+    _TAG + "null": _CONSTRUCTOR.construct_yaml_null,
+}
+_KEY_TYPES = {bool: "a boolean", int: "an integer", float: "a number", type(None): "nothing (null)"}
+
+
+class _Builder:
+    """Builds plain values from a node tree, refusing what the module docstring lists."""
+
+    def __init__(self, *, track: bool):
+        self.seen: set[int] | None = set() if track else None
+
+    def value(self, node: yaml.Node, depth: int) -> object:
+        if self.seen is not None:
+            if id(node) in self.seen:
+                raise _problem(node, "aliases (*name) are not allowed in content files, and this anchored value "
+                                     "(&name) is used again through one; write each value out")
+            self.seen.add(id(node))
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):
+            if tag == _TAG + "str":
+                return node.value
+            if tag in _SCALARS:
+                return _checked_number(node, _SCALARS[tag](node))
+        elif depth >= MAX_DEPTH:
+            raise _problem(node, f"nesting deeper than {MAX_DEPTH} levels; content files need no more than a few")
+        elif isinstance(node, yaml.SequenceNode) and tag == _TAG + "seq":
+            return [self.value(item, depth + 1) for item in node.value]
+        elif isinstance(node, yaml.MappingNode) and tag == _TAG + "map":
+            return self._mapping(node, depth)
+        raise _problem(node, _tag_message(node))
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict:
+        mapping: dict[str, object] = {}
+        lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node)
+            if key in mapping:
+                raise _problem(key_node, f"duplicate key '{key}' (first on line {lines[key]}): "
+                                         f"a field may be written once")
+            lines[key] = key_node.start_mark.line + 1
+            mapping[key] = self.value(value_node, depth + 1)
+        return mapping
+
+    def _key(self, node: yaml.Node) -> str:
+        if node.tag == _TAG + "merge":
+            raise _problem(node, "merge keys (<<) are not allowed in content files; write each field out")
+        if isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "str":
+            return node.value
+        if isinstance(node, yaml.ScalarNode) and node.tag in _SCALARS:
+            read = _KEY_TYPES[type(_SCALARS[node.tag](node))]
+            raise _problem(node, f"the key {node.value!r} is read by YAML as {read}, not as text; "
+                                 f"field names are text: quote it (\"{node.value}\") if you mean the word")
+        if isinstance(node, yaml.ScalarNode):
+            raise _problem(node, _tag_message(node))
+        raise _problem(node, "a key must be text, not a list or a mapping")
+
+
+def _checked_number(node: yaml.ScalarNode, value: object) -> object:
+    if type(value) is int and not INT64[0] <= value <= INT64[1]:
+        raise _problem(node, f"the integer {node.value} is outside the 64-bit range the feeds can carry "
+                             f"(-2^63 to 2^63-1)")
+    if type(value) is float and not math.isfinite(value):
+        raise _problem(node, f"{node.value} is not a finite number; write a number, or quote it for text")
+    return value
+
+
+def _tag_message(node: yaml.Node) -> str:
+    tag = node.tag.replace(_TAG, "!!")
+    return f"the YAML tag {tag} is not allowed in content files; write plain text, numbers, lists and mappings"
+
+
+def _problem(node: yaml.Node, message: str) -> YamlProblem:
+    return YamlProblem(message, node.start_mark.line + 1, node.start_mark.column + 1)
