@@ -51,10 +51,12 @@ class CourseResolver:
         self.issues: list[Issue] = []
         # For each rule: key -> (display, path, whether the field is written) of the first file with it
         self._first_seen: dict[str, dict[object, tuple[str, str, bool]]] = {name: {} for name, _, _ in _UNIQUE}
+        # slug -> the first inline definition of a category that categories.yaml does not define
+        self.inline_categories: dict[str, _Inline] = {}
 
     def add(self, document: Document) -> None:
         self.issues += self._uniqueness(document)
-        course, problems = _course(document, self.registry)
+        course, problems = _course(document, self.registry, self.inline_categories)
         self.issues += problems
         if course is not None:
             self.courses.append(course)
@@ -84,8 +86,22 @@ class CourseResolver:
         return issues
 
 
+@dataclass(frozen=True, slots=True)
+class _Inline:
+    """A category defined inline by a course file, and where: every other definition of its slug must equal it."""
+
+    category: Category
+    display: str
+    path: str
+    index: int  # its place in the file's categories, to locate it if another definition differs
+
+
 def assemble_catalog(site: SiteConfig, registry: _Registry, courses: tuple[Course, ...], images: dict) -> Catalog:
-    """Return the frozen catalog; its categories are those the courses use, by name."""
+    """Return the frozen catalog; its categories are those the courses use, by name.
+
+    Each slug has one definition (catalog rules refuse two different ones), so whichever course
+    is asked, a category is the same value: no course's own definition replaces another's.
+    """
     used = {c.slug: c for course in courses for c in course.categories}
     categories = tuple(sorted(used.values(), key=lambda c: c.name.casefold()))
     return Catalog(site, courses, categories, tuple(registry.users.values()), images)
@@ -110,13 +126,14 @@ _UNIQUE = (("id", lambda data: data["id"], "id {}"),
            ("slug", _slug_of, "slug '{}'"))
 
 
-def _course(document: Document, registry: _Registry) -> tuple[Course | None, list[Issue]]:
+def _course(document: Document, registry: _Registry,
+            inline: dict[str, _Inline]) -> tuple[Course | None, list[Issue]]:
     data, issues = document.data, []
     slug = _slug_of(data)
     if not slug:
         issues.append(_at(document, ("name",), f"cannot make a slug from the name {data['name']!r}; add a slug field"))
     creator = _creator(document, data["created_by"], registry, issues)
-    categories = tuple(_category(document, index, ref, registry, issues)
+    categories = tuple(_category(document, index, ref, registry, issues, inline)
                        for index, ref in enumerate(data.get("categories", [])))
     if issues:
         return None, issues
@@ -170,20 +187,46 @@ def _creator(document: Document, ref: object, registry: _Registry, issues: list[
     return user
 
 
-def _category(document: Document, index: int, ref: object, registry: _Registry, issues: list[Issue]) -> Category | None:
+def _category(document: Document, index: int, ref: object, registry: _Registry, issues: list[Issue],
+              inline_seen: dict[str, _Inline] | None = None) -> Category | None:
     if isinstance(ref, dict):
-        inline = Category(**ref)
-        known = registry.categories.get(inline.slug)
-        if known is not None and (known.id, known.name) != (inline.id, inline.name):
-            issues.append(_at(document, ("categories", index, "slug"),
-                              f"inline category '{inline.slug}' conflicts with the one in categories.yaml "
-                              f"(id {known.id}, name {known.name!r}); refer to it by slug instead"))
-        return known or inline
+        return _inline_category(document, index, ref, registry, issues, {} if inline_seen is None else inline_seen)
     category = registry.categories.get(ref)
     if category is None:
         issues.append(_at(document, ("categories", index),
                           _unknown("category slug", ref, registry.categories, "categories.yaml")))
     return category
+
+
+def _inline_category(document: Document, index: int, ref: dict, registry: _Registry, issues: list[Issue],
+                     seen: dict[str, _Inline]) -> Category:
+    """Return an inline category, the one definition of its slug; report a definition that differs from it.
+
+    A slug's first definition (categories.yaml's, else the first course file's) is the one every
+    page shows. A second, different one is an error rather than a silent winner: a secret
+    course's own name or description for a category must never replace an open course's.
+    """
+    inline = Category(**ref)
+    known = registry.categories.get(inline.slug)
+    if known is not None:
+        given = {name: getattr(known, name) for name in ref}  # what the inline object says, as the registry has it
+        if given != ref:
+            issues.append(_at(document, ("categories", index, "slug"),
+                              f"inline category '{inline.slug}' conflicts with the one in categories.yaml "
+                              f"({_category_text(known)}); refer to it by slug instead"))
+        return known
+    first = seen.setdefault(inline.slug, _Inline(inline, document.display, document.path, index))
+    if first.category != inline:
+        line, _ = locate(first.path, ("categories", first.index))
+        issues.append(_at(document, ("categories", index, "slug"),
+                          f"inline category '{inline.slug}' is defined differently in {first.display}:{line} "
+                          f"({_category_text(first.category)}); define it once in categories.yaml and refer to it by slug"))
+    return first.category
+
+
+def _category_text(category: Category) -> str:
+    text = f"id {category.id}, name {category.name!r}"
+    return text + (f", description {category.description!r}" if category.description else ", no description")
 
 
 def _unknown(what: str, value: object, known: dict, where: str) -> str:
