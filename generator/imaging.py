@@ -91,8 +91,9 @@ def render(data: bytes, specs: list[Spec]) -> dict[Spec, Encoded]:
         _limit_decoding(opened, largest)
         orientation = _orientation(opened)
         opened.load()
+        profile = opened.info.get("icc_profile")
         image = _reduced(opened, largest)  # the full-size pixels are freed when `opened` closes
-    image = _to_rgb(_upright(image, orientation))
+    image = _to_rgb(_in_srgb(_upright(image, orientation), profile))
     squares: dict[int, Image.Image] = {}
     made = {}
     for spec in sorted(specs, key=lambda s: -s.size):
@@ -153,6 +154,25 @@ def _limit_decoding(image: Image.Image, side: int) -> None:
         scale = max(side / min(width, height), 1 / 8)
         if scale < 1:
             image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
+
+
+def _in_srgb(image: Image.Image, profile: bytes | None) -> Image.Image:
+    """Return the pixels converted from the source's colour profile to sRGB, so that none needs to be published.
+
+    A profile is data the source's author did not mean to publish (its description names the
+    camera or the editor's tool), like every other metadata block: only sRGB pixels leave. A
+    profile that lcms cannot read, or of a mode it cannot convert, leaves the pixels as they are.
+    """
+    if not profile or image.mode not in ("RGB", "RGBA", "CMYK", "L"):
+        return image
+    from PIL import ImageCms  # only for the few sources that carry a profile
+
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        output = "RGBA" if image.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=output)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
@@ -243,6 +263,12 @@ def font(size: int) -> ImageFont.FreeTypeFont:
 
 
 def _encode(image: Image.Image, fmt: str) -> Encoded:
+    """Return the image encoded with its pixels only: no EXIF, XMP, comment, text chunk or colour profile.
+
+    Pillow carries a source's metadata along in `info` through every resize, and its JPEG writer
+    copies a comment (COM marker) from there: a phone's or an editor's note would reach the web.
+    """
+    image.info = {}
     buffer = io.BytesIO()
-    image.save(buffer, **_SAVE[fmt])  # no EXIF written: camera and GPS metadata never reach the site
+    image.save(buffer, **_SAVE[fmt])
     return Encoded(buffer.getvalue(), *image.size)
