@@ -88,13 +88,19 @@ def markdown_to_html(text: str) -> str:
 _CLEANER = nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                        link_rel="nofollow noopener", strip_comments=True)
 _TAG = re.compile(r"<[^>]+>")
+# An <a> the cleaner kept without an href (its URL was refused, or it had none): nh3 writes every
+# attribute double-quoted with ">" escaped, and a link never holds a link, so this finds it whole.
+_HREFLESS_LINK = re.compile(r'<a(?=[\s>])(?![^>]*\shref=")[^>]*>(.*?)</a>', re.DOTALL)
 
 
 def render_description(text: str) -> str:
     """Return the Markdown description as HTML that is safe to put in any page."""
     # A description's own "# Heading" would compete with the page's <h1>: shift it to <h2>.
     raw = markdown_to_html(text).replace("<h1", "<h2").replace("</h1>", "</h2>")
-    return _CLEANER.clean(raw)
+    clean = _CLEANER.clean(raw)
+    # A link whose URL was refused (javascript:, data:) becomes its text: an <a> without href but
+    # with the rel the cleaner adds is invalid HTML, and a link that goes nowhere helps no reader.
+    return _HREFLESS_LINK.sub(r"\1", clean) if "<a" in clean else clean
 
 
 def describe(text: str) -> Rendered:
