@@ -11,10 +11,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-import jinja2
-
 from generator import cache as cache_store
-from generator import discovery, feeds, history, output, render
+from generator import discovery, feeds, history, output, render, templating
 from generator.cache import BuildCache
 from generator.descriptions import CourseDescriptions
 from generator.imagecache import ImageCache
@@ -108,7 +106,7 @@ def _written(staging: output.Staging, options: Options, progress: Callable[[str]
 class _Plan:
     """What both rounds of page writing share: the templates and their fingerprints, where cards go."""
 
-    env: jinja2.Environment
+    env: templating.Environment
     fingerprints: dict[str, str]  # template -> fingerprint, filled as templates are first used
     references: dict[str, tuple[str, ...]]  # template source digest -> the templates it uses, for the cache
     card_folder: str  # where workers write the cards they render (render.CardFile), for this build only
@@ -123,7 +121,7 @@ def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], plan
     """
     env, fingerprints = plan.env, plan.fingerprints
     new_templates = {job.template for job in pages.values()} - fingerprints.keys()
-    found, references = render.template_fingerprints(env, new_templates, cache.template_references)
+    found, references = templating.template_fingerprints(env, new_templates, cache.template_references)
     fingerprints.update(found)
     plan.references.update(references)
     digests, to_render, by_target = {}, [], {}
@@ -135,13 +133,13 @@ def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], plan
         if cache.pages.get(target) != digests[target] or not staging.reuse(target):
             to_render.append(target)
     if to_render:
-        render.compile_templates(env)  # here, once, rather than in every worker that forks from here
+        templating.compile_templates(env)  # here, once, rather than in every worker that forks from here
     shared = (env, by_target, staging.root, staging.present, plan.card_folder, os.getpid(), plan.descriptions)
     try:
         written = map_chunks(_render_chunk, shared, to_render, jobs, meanwhile=meanwhile)
-    except render.TemplateProblem as problem:
+    except templating.TemplateProblem as problem:
         raise BuildFailed((problem.issue,)) from None
-    cards = env.globals["card"].known
+    cards = env.cards.known
     for target, (sha, card) in zip(to_render, written, strict=True):
         staging.record(target, sha)
         if card is not None:  # kept for the listings, which are rendered by processes forked later

@@ -7,7 +7,7 @@ import math
 import mmap
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
 
@@ -15,28 +15,15 @@ import jinja2
 import orjson
 from markupsafe import Markup
 
-from generator import meta, views
+from generator import meta, templating, views
 from generator.cache import kept, reuse
 from generator.descriptions import CourseDescriptions
 from generator.images import ImageSet
-from generator.issues import CoursegenError, Issue
 from generator.model import Catalog, Category, Course, CourseType
 from generator.privacy import PublicView, listed_categories, listed_category_slugs, listed_courses, public_view
 from generator.urls import absolute_url, category_path, course_path, index_path, link, paged_path, type_path
 
-BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 NOINDEX = "noindex, nofollow"
-
-
-class TemplateProblem(CoursegenError):
-    """Raised when a template cannot be loaded or rendered; carries the located issue."""
-
-    def __init__(self, issue: Issue):
-        super().__init__(issue.message)
-        self.issue = issue
-
-    def __reduce__(self):  # travels back from worker processes intact
-        return (TemplateProblem, (self.issue,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,46 +73,17 @@ def card_values(catalog: Catalog, images: ImageSet, keys: dict[int, bytes], know
     return cards
 
 
-def make_environment(user_templates: Path | None, compiled: Path | None = None) -> jinja2.Environment:
-    """Return a Jinja2 environment in which a user's template overrides the built-in of that name.
+def make_environment(user_templates: Path | None, compiled: Path | None = None) -> templating.Environment:
+    """Return the sandboxed template environment, with `card(course)` for listing templates (Cards)."""
+    env = templating.make_environment(user_templates, compiled)
+    env.cards = Cards(env)
 
-    `compiled` is a folder for Jinja2's bytecode cache: each template is compiled to Python once
-    and loaded from there while its source is unchanged (Jinja2 compares each source's checksum).
-    """
-    loaders = [jinja2.FileSystemLoader(str(user_templates))] if user_templates and user_templates.is_dir() else []
-    loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
-    env = _Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,  # every template, whatever its extension: all of them produce HTML
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,  # a build never sees a template change mid-run: skip a stat per {% include %}
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
-    )
-    env.globals["card"] = Cards(env)
+    @jinja2.pass_context
+    def card(context, course: dict) -> Markup:
+        return Markup(env.cards.render(course, context["site"])[1])
+
+    env.globals["card"] = card  # a plain function: nothing of it is a way out of the sandbox
     return env
-
-
-_DICT_ATTRIBUTES = frozenset(dir(dict))
-
-
-class _Environment(jinja2.Environment):
-    """Jinja2's environment, with `value.name` on the plain dicts of page values looked up directly.
-
-    Jinja2 tries getattr() first and the key after it: on a dict that is an AttributeError
-    raised and caught for every `course.name` in every template, about 5% of rendering. A dict
-    has no attributes but its methods, so for any other name the answer is the same.
-    """
-
-    def getattr(self, obj, attribute: str):
-        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
-            try:
-                return obj[attribute]
-            except KeyError:
-                return self.undefined(obj=obj, name=attribute)
-        return super().getattr(obj, attribute)
 
 
 class Cards:
@@ -136,14 +94,10 @@ class Cards:
     course's page (PageJob.card), and handed to the processes that render the listings.
     """
 
-    def __init__(self, env: jinja2.Environment):
+    def __init__(self, env: templating.Environment):
         self.env = env
         # digest of the card values → HTML, or where a worker wrote it (CardFile.write)
         self.known: dict[bytes, str | tuple[str, int, int]] = {}
-
-    @jinja2.pass_context
-    def __call__(self, context, course: dict) -> Markup:
-        return Markup(self.render(course, context["site"])[1])
 
     def render(self, course: dict, site: dict) -> tuple[bytes, str]:
         """Return a card's key and HTML, rendering it unless this process knows it already."""
@@ -151,7 +105,7 @@ class Cards:
                               digest_size=16).digest()
         html = self.known.get(key)
         if html is None:
-            html = self.known[key] = self.env.get_template("_card.html").render({"site": site, "course": course})
+            html = self.known[key] = templating.render(self.env, "_card.html", {"site": site, "course": course})
         elif type(html) is tuple:
             html = CardFile.read(*html)
         return key, html
@@ -375,72 +329,11 @@ def _page_job(context: RenderContext, name: str, **values) -> PageJob:
 
 
 def _values(context: RenderContext, **values) -> dict:
+    """Return a page's values as templates see them: plain data only (the sandbox reads nothing else)."""
+    values["head"] = asdict(values["head"])
     values.setdefault("jsonld", None)
     values["site"] = views.site_view(context.catalog.site, preview=context.preview)
     return values
-
-
-def compile_templates(env: jinja2.Environment) -> None:
-    """Compile every template now, before workers fork; Jinja would compile them in each worker.
-
-    A template that does not compile (or a file in templates/ that is no template) is left
-    alone: rendering reports it, with its line, if a page uses it.
-    """
-    for name in env.list_templates():
-        try:
-            env.get_template(name)
-        except Exception:  # noqa: BLE001 - whatever it is, rendering meets it again and says so
-            pass
-
-
-def template_fingerprints(env: jinja2.Environment, names: set[str],
-                          known: dict[str, tuple[str, ...]]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """Return, per template, a hash of its source and of every template it extends or includes.
-
-    Finding what a template refers to means parsing it, a few milliseconds a template; `known`
-    maps a source's digest to what it refers to, from the last build, and the answer comes back
-    with this build's sources in it.
-    """
-    sources: dict[str, str] = {}
-    references: dict[str, tuple[str, ...]] = {}
-
-    def closure(name: str, seen: set[str]) -> set[str]:
-        if name in seen:
-            return seen
-        seen.add(name)
-        try:
-            source, _, _ = env.loader.get_source(env, name)
-        except jinja2.TemplateNotFound:
-            return seen
-        sources[name] = source
-        digest = hashlib.blake2b(source.encode(), digest_size=16).hexdigest()
-        if digest not in references:
-            references[digest] = known[digest] if digest in known else _referenced(env, source)
-        for child in references[digest]:
-            closure(child, seen)
-        return seen
-
-    fingerprints = {}
-    for name in sorted(names):
-        used = closure(name, set())
-        digest = hashlib.blake2b(digest_size=16)
-        for dependency in sorted(used):
-            digest.update(dependency.encode() + b"\0" + sources.get(dependency, "").encode() + b"\0")
-        fingerprints[name] = digest.hexdigest()
-    return fingerprints, references
-
-
-def _referenced(env: jinja2.Environment, source: str) -> tuple[str, ...]:
-    """Return the templates a template's source extends, includes or imports, by name."""
-    from jinja2 import meta as jinja_meta
-
-    try:
-        referenced = [child for child in jinja_meta.find_referenced_templates(env.parse(source)) if child]
-    except jinja2.TemplateSyntaxError:
-        return ()  # rendering will report it with its line
-    if "card(" in source:  # the card() global renders _card.html: a dependency Jinja cannot see
-        referenced.append("_card.html")
-    return tuple(referenced)
 
 
 def job_digest(job: PageJob, fingerprint: str) -> str:
@@ -448,36 +341,16 @@ def job_digest(job: PageJob, fingerprint: str) -> str:
     return hashlib.blake2b(fingerprint.encode() + b"\0" + job.inputs, digest_size=16).hexdigest()
 
 
-def render_page(env: jinja2.Environment, job: PageJob) -> tuple[bytes, tuple[bytes, str] | None]:
+def render_page(env: templating.Environment, job: PageJob) -> tuple[bytes, tuple[bytes, str] | None]:
     """Render one planned page, and its course's card if it has one (its key and HTML).
 
     A template mistake becomes a TemplateProblem naming file and line.
     """
-    name = job.template
-    try:
-        values = job.values()
-        html = env.get_template(name).render(values).encode("utf-8")
-        if job.card is None:
-            return html, None
-        name = "_card.html"
-        return html, env.globals["card"].render(job.card(), values["site"])
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(Issue(exc.filename or name, exc.lineno or 0, 0, "", f"template syntax error: {exc.message}"))
-    except jinja2.TemplateError as exc:
-        path, line = _template_frame(exc, name)
-        raise TemplateProblem(Issue(path, line, 0, "", f"template error: {exc}"))
-
-
-def _template_frame(exc: BaseException, name: str) -> tuple[str, int]:
-    """Find the innermost template line in a Jinja2 traceback (Jinja maps frames to template lines)."""
-    found = (name, 0)
-    tb = exc.__traceback__
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith((".html", ".xml", ".txt", ".json")):
-            found = (filename, tb.tb_lineno)
-        tb = tb.tb_next
-    return found
+    values = job.values()
+    html = templating.render(env, job.template, values).encode("utf-8")
+    if job.card is None:
+        return html, None
+    return html, env.cards.render(job.card(), values["site"])
 
 
 def render_redirects(context: RenderContext, moved: dict[str, str]) -> dict[str, PageJob]:
