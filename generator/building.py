@@ -32,7 +32,7 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
     file's stat key, both taken when the build started at `started` (time.monotonic()).
     """
     # The lock first: while it is held, the live output and its spare cannot change under this build.
-    staging = output.Staging(options.out)
+    staging = output.Staging(options.out, cache_store.records_dir(options.out), trust=not options.no_cache)
     try:
         result, cache, slugs = _checked(staging, options, progress, stats)
         catalog, counts, images = _written(staging, options, progress, result.catalog, cache, slugs)

@@ -59,6 +59,11 @@ def cache_file(out: Path) -> Path:
     return out.parent / ".coursegen-cache" / f"{out.name}-{name}.pickle"
 
 
+def records_dir(out: Path) -> Path:
+    """Return where the records of what builds of `out` left in its two copies are kept (outputrecord)."""
+    return cache_file(out).with_suffix(".trees")
+
+
 def templates_dir(out: Path) -> Path:
     """Return where the templates of builds of `out`, compiled by Jinja2, are kept (made on first use)."""
     folder = cache_file(out).parent / "templates"

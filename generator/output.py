@@ -15,7 +15,7 @@ from pathlib import Path
 
 import orjson
 
-from generator import __version__
+from generator import __version__, outputrecord
 from generator.issues import CoursegenError, UsageError
 from generator.model import Catalog
 
@@ -106,31 +106,50 @@ class Staging:
 
     _begun = False
 
-    def __init__(self, out: Path):
-        """Lock `out` for this build, so that neither it nor its spare copy changes under it."""
-        self.out = out.absolute()
+    def __init__(self, out: Path, records: Path, *, trust: bool = True):
+        """Lock `out` for this build, so that neither it nor its spare copy changes under it.
+
+        `records` is where each copy's record is kept (outputrecord); without `trust` (--no-cache)
+        neither copy is trusted, and the build makes everything afresh.
+        """
+        self.out = real_output(out)
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self._lock = _lock(self.out)
         remove_stale_staging(self.out)
         self.spare = self.out.parent / f".{self.out.name}.spare"
+        self.records, self.trust = records, trust
         self.root: Path | None = None  # where this build's tree is made: the spare, or a new folder
         self.previous: dict[str, str] = {}  # path -> sha256 of the live output's files
-        self.present: dict[str, str] = {}  # path -> sha256 of what root holds
+        self.present: dict[str, str] = {}  # path -> sha256 of what root holds, as its record vouches
         self.files: dict[str, tuple[str, str]] = {}  # path -> (sha256, source)
+        self.live: outputrecord.Record | None = None  # the live copy's record, asked before a file is reused
+        self.linked: list[str] = []  # live files this build linked into its tree
 
     def adopt_spare(self, previous: dict[str, str]) -> None:
-        """Learn what the live output (`previous`, from its manifest) and the spare hold; change nothing yet.
+        """Learn what the live output (`previous`, from its manifest) and the spare hold, and trust what is intact.
 
-        Until the first path is claimed, the spare stays a known copy: a build that fails its
-        checks leaves it as it was, for the next build to update.
+        A spare whose record shows damage has it mended now: files added by hand are removed,
+        changed files are no longer taken as present. Beyond that, until the first path is
+        claimed, the spare stays a known copy: a build that fails its checks leaves it as it
+        was, for the next build to update.
         """
         self.previous = previous
-        sections = read_manifest_sections(self.spare / MANIFEST, {"files": self._same_objects_as_previous})
+        if self.trust:
+            self.live = outputrecord.Record.load(self.out, self.records)
+        spare = outputrecord.check(self.spare, self.records) if self.trust else outputrecord.UNTRUSTED
+        sections = None
+        if spare.trusted and MANIFEST not in spare.changed:
+            sections = read_manifest_sections(self.spare / MANIFEST, {"files": self._same_objects_as_previous})
         present = (sections or {}).get("files")
         if present is not None:
             self.root, self.present = self.spare, present
+            for path in spare.changed:
+                present.pop(path, None)
+                remove_entry(self.spare / path)
+            for path in spare.strays:
+                remove_entry(self.spare / path)
             return
-        shutil.rmtree(self.spare, ignore_errors=True)  # unknown content: start from nothing
+        remove_entry(self.spare)  # unknown content: start from nothing
         root = tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent)
         try:
             self.root = Path(root)  # known at once, so that discard() removes it whenever Ctrl-C comes
@@ -193,19 +212,22 @@ class Staging:
         self.files[path] = (sha, self.files[path][1])
 
     def reuse(self, path: str) -> bool:
-        """Take the live output's file for a page whose job has not changed, if it is known and there."""
+        """Take the live output's file for a page whose job has not changed, if it is there as its build left it."""
         sha = self.previous.get(path)
         if not sha:
             return False
         if self.present.get(path) != sha:
             live = self.out / path
-            if not live.is_file():
+            if self.live is None or not self.live.intact(path):  # edited, replaced or gone since: made again
                 return False
             target = self.root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = Path(f"{target}.coursegen-tmp")
             try:
-                os.link(live, temporary)  # no bytes copied; safe because files are only ever replaced
+                # No bytes copied. Safe because files are only ever replaced, never written into,
+                # and a file edited in place in either copy is found by the next build's check.
+                os.link(live, temporary)
+                self.linked.append(path)
             except OSError:
                 shutil.copyfile(live, temporary)
             os.replace(temporary, target)
@@ -213,12 +235,21 @@ class Staging:
         return True
 
     def finish(self, manifest: Iterable[bytes]) -> bool:
-        """Complete the tree with its manifest, written piece by piece, and swap it in; False when nothing changed."""
+        """Complete the tree with its manifest, written piece by piece, and swap it in; False when nothing changed.
+
+        Both copies' records are brought up to date first: the new tree's, and the live copy's
+        for the files linked from it (a link changes a file's change time).
+        """
         for path in sorted(self.present.keys() - self.files.keys() - {MANIFEST}):  # left from older builds
             _remove_file(self.root, path)
         self.claim(MANIFEST, "generator")
         sha = _write_streamed(self.root, MANIFEST, manifest)
         self.files[MANIFEST] = (sha, "generator")
+        made = outputrecord.Record.take(self.root, self.files)
+        made.save(self.records)
+        if self.live is not None and self.linked:
+            self.live.update(self.linked, made)
+            self.live.save(self.records)
         unchanged = self._same_as_live(sha)
         if unchanged:
             self._keep_as_spare(self.root)  # an exact copy of the live output: the next spare
@@ -227,6 +258,7 @@ class Staging:
         else:
             _swap(self.root, self.out)
             self._keep_as_spare(self.root)  # it now holds the previous output
+        outputrecord.forget_others(self.records, self.out, self.spare)
         self._lock.close()
         return not unchanged
 
@@ -237,19 +269,40 @@ class Staging:
         self._lock.close()
 
     def _same_as_live(self, manifest_sha: str) -> bool:
+        """Return True when the live output already is this tree, as its record vouches, file for file."""
         current = {path: sha for path, (sha, _) in self.files.items() if path != MANIFEST}
         try:
-            if current != self.previous:
+            if current != self.previous or self.live is None:
                 return False
             with open(self.out / MANIFEST, "rb") as live:
-                return hashlib.file_digest(live, "sha256").hexdigest() == manifest_sha
+                same = hashlib.file_digest(live, "sha256").hexdigest() == manifest_sha
         except OSError:
             return False
+        return same and self.live.check().intact
 
     def _keep_as_spare(self, tree: Path) -> None:
         if tree != self.spare:
-            shutil.rmtree(self.spare, ignore_errors=True)
+            remove_entry(self.spare)
             os.replace(tree, self.spare)
+
+
+def real_output(out: Path) -> Path:
+    """Return the folder a build replaces: `out`, or the folder it links to (a deploy folder, say).
+
+    The link stays as it is and keeps naming the folder, which the build swaps like any other.
+    """
+    return out.resolve() if out.is_symlink() else out.absolute()
+
+
+def remove_entry(path: Path) -> None:
+    """Remove whatever is at `path`: a folder with all it holds, a file, or a link (never what it links to)."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    except FileNotFoundError:
+        pass
 
 
 def _remove_file(root: Path, path: str) -> None:
@@ -263,7 +316,12 @@ def _remove_file(root: Path, path: str) -> None:
 
 def _lock(out: Path):
     """Hold an exclusive lock on `out` for one build; a second build at once is refused."""
-    handle = open(out.parent / f".{out.name}.lock", "a")
+    path = out.parent / f".{out.name}.lock"
+    try:
+        handle = open(path, "a")
+    except OSError as error:
+        raise CoursegenError(f"cannot take the build lock {path}: {error.strerror or error}; "
+                             f"it must be a file that can be written") from None
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:

@@ -156,7 +156,7 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
     tree = tree_signature(options.content, options.template_dir, BUILTIN_TEMPLATES, ASSETS)
     inputs = input_signature(options, digest(tree))
     last = None if options.no_cache else cache_store.last_build_summary(options.out, inputs, newest_mtime(tree))
-    if last is not None and (options.out / output.MANIFEST).is_file():
+    if last is not None and _output_intact(options.out):
         return Result((), None, {**last, "seconds": round(time.monotonic() - started, 2), "up_to_date": True})
     # Rendering's modules (Jinja2, Pillow, Markdown, the feeds) load only when there is work for them:
     # `check` and an up-to-date build never import them.
@@ -165,6 +165,13 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
     stats = dict(tree)
     del tree  # the build holds the stat keys only as long as it needs them (phase one), in `stats`
     return build_site(options, progress, inputs, stats, started)
+
+
+def _output_intact(out: Path) -> bool:
+    """Return True when the live output is exactly what the last build left: a stat of each file and folder."""
+    from generator import outputrecord
+
+    return outputrecord.check(output.real_output(out), cache_store.records_dir(out)).intact
 
 
 def input_signature(options: Options, tree: bytes) -> tuple:

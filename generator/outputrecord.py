@@ -1,0 +1,205 @@
+"""What a build left in a copy of the output, by stat, and what has happened to that copy since.
+
+The output is double-buffered (output.Staging): a rebuild updates the spare copy, writing only
+the files whose bytes changed, and reuses files of the live copy. Both copies are trusted only
+as far as a stat of every file and folder agrees with the record the build that made them left
+beside the cache: a file edited in place, replaced, deleted or added by hand, a folder swapped
+for a link, is found at the start of the next build, for the price of a stat per entry, and the
+build makes what a cold build would. A copy without a record (a first build, a deleted cache,
+a copied folder) is not trusted at all.
+"""
+
+from __future__ import annotations
+
+import bisect
+import marshal
+import os
+import stat
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+_VERSION = 1
+_PREFIX = "tree-"
+_MISSING, _NOT_A_FOLDER = -1, -2  # signatures of what is not there, and of the wrong kind of entry
+_POSITIVE = 2**63 - 1  # every real signature is at least 0
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """What a copy of the output holds compared with its record."""
+
+    trusted: bool  # a record of this very folder exists, and every folder in it is still a folder
+    changed: frozenset[str] = frozenset()  # files that are not as the record says: edited, replaced, missing
+    strays: tuple[str, ...] = ()  # entries in its folders that no build wrote
+
+    @property
+    def intact(self) -> bool:
+        """True when the copy is exactly what its build left."""
+        return self.trusted and not self.changed and not self.strays
+
+
+UNTRUSTED = Check(False)
+
+
+@dataclass(slots=True)
+class Record:
+    """The stat signature of every file and folder of one copy of the output, as a build left it."""
+
+    root: Path
+    paths: list[str]  # every file, relative to root, sorted
+    files: array  # the signature of each of them
+    folders: array  # the signature of each folder on their way (_folders)
+
+    @classmethod
+    def take(cls, root: Path, paths: Iterable[str]) -> Record:
+        """Stat every file (`paths`, relative to root) and folder of a finished copy of the output."""
+        paths = sorted(paths)
+        return cls(root, paths, array("q", (_file_signature(os.path.join(root, path)) for path in paths)),
+                   array("q", (_folder_signature(os.path.join(root, folder)) for folder in _folders(paths))))
+
+    @classmethod
+    def load(cls, root: Path, records: Path) -> Record | None:
+        """Return the record of the copy at `root` (a folder, not a link), or None when it has none."""
+        try:
+            status = os.lstat(root)
+            if not stat.S_ISDIR(status.st_mode):
+                return None
+            version, joined, files, folders = marshal.loads((records / f"{_PREFIX}{status.st_ino}").read_bytes())
+            if version != _VERSION:
+                return None
+            record = cls(root, joined.split("\0") if joined else [], array("q"), array("q"))
+            record.files.frombytes(files)
+            record.folders.frombytes(folders)
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        return record if len(record.files) == len(record.paths) else None
+
+    def save(self, records: Path) -> None:
+        """Write the record beside the others, named by the copy's folder (its inode survives every swap)."""
+        records.mkdir(parents=True, exist_ok=True)
+        target = records / f"{_PREFIX}{os.stat(self.root).st_ino}"
+        temporary = target.with_suffix(".tmp")
+        temporary.write_bytes(marshal.dumps((_VERSION, "\0".join(self.paths), self.files.tobytes(),
+                                             self.folders.tobytes())))
+        os.replace(temporary, target)
+
+    def check(self) -> Check:
+        """Return how the copy differs from this record now."""
+        root = self.root
+        changed = frozenset(path for path, signature in zip(self.paths, self.files)
+                            if _file_signature(os.path.join(root, path)) != signature)
+        folders = _folders(self.paths)
+        if len(folders) != len(self.folders):
+            return UNTRUSTED
+        strays: list[str] = []
+        children: dict[str, set[str]] | None = None  # folder -> the names the record has in it, made when needed
+        for folder, signature in zip(folders, self.folders):
+            found = _folder_signature(os.path.join(root, folder))
+            if found == signature:
+                continue
+            if found == _NOT_A_FOLDER:
+                return UNTRUSTED  # a folder swapped for a link or a file: writing through it could land anywhere
+            if children is None:
+                children = _children(self.paths)
+            try:
+                entries = sorted(os.listdir(os.path.join(root, folder)))
+            except OSError:
+                continue  # gone: the files it held are changed
+            prefix = f"{folder}/" if folder else ""
+            strays += [prefix + entry for entry in entries if entry not in children.get(folder, ())]
+        return Check(True, changed, tuple(strays))
+
+    def intact(self, path: str) -> bool:
+        """Return True when one file of the copy is as the record says."""
+        signature = self.signature(path)
+        return signature is not None and _file_signature(os.path.join(self.root, path)) == signature
+
+    def signature(self, path: str) -> int | None:
+        index = bisect.bisect_left(self.paths, path)
+        return self.files[index] if index < len(self.paths) and self.paths[index] == path else None
+
+    def update(self, paths: Iterable[str], other: Record) -> None:
+        """Take `other`'s signature for each of `paths`: files this copy shares with it (one inode, two names)."""
+        for path in paths:
+            index = bisect.bisect_left(self.paths, path)
+            signature = other.signature(path)
+            if index < len(self.paths) and self.paths[index] == path and signature is not None:
+                self.files[index] = signature
+
+
+def check(root: Path, records: Path) -> Check:
+    """Return how the copy of the output at `root` differs from its record; UNTRUSTED without one."""
+    record = Record.load(root, records)
+    return UNTRUSTED if record is None else record.check()
+
+
+def forget_others(records: Path, *roots: Path) -> None:
+    """Drop the records of every folder but `roots` (the live copy and the spare)."""
+    keep = set()
+    for root in roots:
+        try:
+            keep.add(f"{_PREFIX}{os.stat(root).st_ino}")
+        except OSError:
+            pass
+    try:
+        names = os.listdir(records)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(_PREFIX) and name not in keep:
+            try:
+                os.unlink(records / name)
+            except OSError:
+                pass
+
+
+def _folders(paths: list[str]) -> list[str]:
+    """Return every folder on the way to the files, the copy's top folder ("") included, sorted."""
+    folders = {""}
+    for path in paths:
+        folder = os.path.dirname(path)
+        while folder not in folders:
+            folders.add(folder)
+            folder = os.path.dirname(folder)
+    return sorted(folders)
+
+
+def _children(paths: list[str]) -> dict[str, set[str]]:
+    """Return the names each folder holds according to the record: its files and its folders."""
+    children: dict[str, set[str]] = {}
+    for path in paths:
+        while path:
+            folder, name = os.path.split(path)
+            names = children.setdefault(folder, set())
+            if name in names:
+                break
+            names.add(name)
+            path = folder
+    return children
+
+
+def _file_signature(path: str) -> int:
+    """Return what tells a file from any other version of it: inode, size, modification and change times.
+
+    The change time moves on every write, rename, link and chmod, and no tool can set it back.
+    """
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return _MISSING
+    if not stat.S_ISREG(status.st_mode):
+        return _NOT_A_FOLDER  # a link or a folder where a file was
+    return hash((status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)) & _POSITIVE
+
+
+def _folder_signature(path: str) -> int:
+    """Return what changes when a folder gains or loses an entry, or stops being a folder."""
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return _MISSING
+    if not stat.S_ISDIR(status.st_mode):
+        return _NOT_A_FOLDER
+    return hash((status.st_ino, status.st_mtime_ns, status.st_ctime_ns)) & _POSITIVE
