@@ -17,7 +17,7 @@ from generator.cache import BuildCache
 from generator.descriptions import CourseDescriptions
 from generator.imagecache import ImageCache
 from generator.images import publish_images
-from generator.issues import BuildFailed, CoursegenError
+from generator.issues import BuildFailed, CacheDamaged, CoursegenError
 from generator.model import Catalog
 from generator.parallel import map_chunks
 from generator.pipeline import ASSETS, Options, Result, check, input_signature
@@ -41,8 +41,11 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
         raise
     summary = _summary(catalog, staging, counts, images, time.monotonic() - started)
     cache.inputs, cache.summary = input_signature(options, inputs[-2]), summary
-    cache.descriptions.save({course.description_key for course in catalog.courses})
-    cache_store.save(options.out, cache)
+    try:
+        cache.descriptions.save({course.description_key for course in catalog.courses})
+        cache_store.save(options.out, cache)
+    except CacheDamaged:  # the output is in place; the next build starts without a cache
+        cache_store.drop(options.out)
     return Result(result.issues, catalog, summary)
 
 
@@ -50,7 +53,8 @@ def _checked(staging: output.Staging, options: Options, progress: Callable[[str]
              stats: dict[str, tuple]) -> tuple[Result, BuildCache, dict[str, int]]:
     """Phase one, and what the last build forbids: return the checks' result, the cache and every old slug."""
     # Read before the cache and the catalog: the manifests are the largest files a rebuild reads.
-    previous = history.read_previous(options.previous or options.out / output.MANIFEST)
+    previous = history.read_previous(options.previous or options.out / output.MANIFEST,
+                                     given=options.previous is not None)
     staging.adopt_spare(previous.files)
     cache = cache_store.empty(options.out) if options.no_cache else cache_store.load(options.out)
     result = check(options, cache, progress, describe=True, stats=stats)

@@ -7,9 +7,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from generator.issues import UsageError
+from generator.output import ManifestProblem, check_manifest
 
 COURSE_FIELDS = ("slug", "name", "privacy", "deleted")
 LIST_LIMIT = 20  # longer lists are cut in Markdown: a pull request comment must stay readable
+MAX_MANIFEST_BYTES = 2**30  # a manifest of a million courses is about 450 MB
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,16 +46,22 @@ class ManifestDiff:
 
 
 def read_manifest(path: Path) -> dict:
-    """Read a manifest file; a missing or foreign file is a usage error naming it."""
+    """Read a manifest file; a missing, unreadable or foreign file is a usage error naming it and what is wrong."""
     try:
-        document = json.loads(path.read_text("utf-8"))
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_MANIFEST_BYTES + 1)  # /dev/zero, or a pipe that never ends, is not a manifest
+        if len(data) > MAX_MANIFEST_BYTES:
+            raise UsageError(f"{path} is larger than {MAX_MANIFEST_BYTES // 2**20} MiB: not a coursegen manifest")
+        document = json.loads(data)
     except OSError as exc:
         raise UsageError(f"cannot read manifest {path}: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise UsageError(f"{path} is not JSON: {exc}") from None
-    if not (isinstance(document, dict) and isinstance(document.get("courses"), list)
-            and isinstance(document.get("files"), dict)):
-        raise UsageError(f"{path} is not a coursegen manifest (expected output/restricted/manifest.json)")
+    except (ValueError, RecursionError) as exc:
+        raise UsageError(f"{path} is not a coursegen manifest: it is not JSON ({exc})") from None
+    try:
+        check_manifest(document)
+    except ManifestProblem as problem:
+        raise UsageError(f"{path} is not a coursegen manifest (expected output/restricted/manifest.json): "
+                         f"{problem}") from None
     return document
 
 
@@ -113,7 +121,9 @@ def to_markdown(diff: ManifestDiff) -> str:
     if diff.exposed:
         lines += ["> [!WARNING]", f"> ⚠️ **{_count(len(diff.exposed), 'course')} will show more publicly "
                   "than before.** Check that each one is meant to be seen:", ">"]
-        lines += [f"> - ⚠️ {_course_label(c)}: {_privacy_story(c)}" for c in diff.exposed]
+        lines += [f"> - ⚠️ {_course_label(c)}: {_privacy_story(c)}" for c in diff.exposed[:LIST_LIMIT * 5]]
+        if len(diff.exposed) > LIST_LIMIT * 5:  # a pull request comment must stay under GitHub's size limit
+            lines.append(f"> - … and {len(diff.exposed) - LIST_LIMIT * 5} more; see the JSON diff")
         lines.append("")
     lines += [f"> {note}" for note in diff.notes] + ([""] if diff.notes else [])
     lines += _course_table(diff.courses)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import output
-from generator.issues import Issue
+from generator.issues import Issue, UsageError
 from generator.model import Catalog, Privacy
 from generator.privacy import PublicView, public_view
 from generator.sources import locate
@@ -21,12 +21,29 @@ class Previous:
     files: dict[str, str] = field(default_factory=dict)  # output path -> sha256 of each file it wrote
 
 
-def read_previous(manifest: Path) -> Previous:
-    """Return what the build whose manifest this is tells the next one (nothing for a first build)."""
-    sections = output.read_manifest_sections(manifest, {
-        "preview": lambda preview: preview, "courses": _courses, "redirects": _redirects, "files": output.file_shas})
-    if sections is None:
+def read_previous(manifest: Path, *, given: bool = False) -> Previous:
+    """Return what the build whose manifest this is tells the next one; nothing for a first build.
+
+    The manifest is the build's memory of what it published: without it the back-to-draft rule
+    and the redirects of old URLs cannot be kept. So one that is `given` (--previous) and missing,
+    or any that is unreadable or not of a coursegen manifest's shape, is a usage error naming it.
+    """
+    if not manifest.exists():
+        if given:
+            raise UsageError(f"--previous {manifest} does not exist; pass the manifest of the build now deployed")
         return Previous()
+    try:
+        sections = output.read_manifest_sections(manifest, {
+            "generator": _checked("generator"), "preview": _checked("preview"),
+            "courses": _checked("courses", _courses), "redirects": _checked("redirects", dict),
+            "files": _checked("files", output.file_shas)})
+    except output.ManifestProblem as problem:
+        raise UsageError(_not_a_manifest(manifest, str(problem), given)) from None
+    if sections is None:
+        raise UsageError(_not_a_manifest(manifest, "it cannot be read", given))
+    missing = [key for key in ("courses", "files") if key not in sections]
+    if missing:
+        raise UsageError(_not_a_manifest(manifest, f"it has no {missing[0]!r}", given))
     published, shown = sections.get("courses") or ({}, {})
     slugs = sections.get("redirects") or {}
     if not sections.get("preview"):  # a preview's courses were never public
@@ -35,11 +52,25 @@ def read_previous(manifest: Path) -> Previous:
     return Previous(published, slugs, sections.get("files") or {})
 
 
-def _courses(entries: object) -> tuple[dict[int, str], dict[str, int]]:
+def _checked(section: str, reduce=lambda value: value):
+    """Return a reducer that first proves a section has the manifest schema's shape (output.ManifestProblem if not)."""
+    def reducer(value: object) -> object:
+        output.check_manifest_section(section, value)
+        return reduce(value)
+
+    return reducer
+
+
+def _not_a_manifest(manifest: Path, problem: str, given: bool) -> str:
+    remedy = ("pass the manifest of the build now deployed" if given else
+              "restore it from the deployed build, or pass one with --previous; removing the output folder "
+              "starts afresh, and forgets which courses were published and their old URLs")
+    return f"{manifest} is not a coursegen manifest: {problem}; {remedy}"
+
+
+def _courses(entries: list) -> tuple[dict[int, str], dict[str, int]]:
     """Reduce a manifest's courses to each published one's privacy, and the slug of each that was public."""
-    if not isinstance(entries, list):
-        return {}, {}
-    by_id = {entry["id"]: entry for entry in entries if isinstance(entry, dict) and isinstance(entry.get("id"), int)}
+    by_id = {entry["id"]: entry for entry in entries}
     published, shown = {}, {}
     for course_id, entry in by_id.items():
         privacy = entry.get("privacy", "")
@@ -51,12 +82,6 @@ def _courses(entries: object) -> tuple[dict[int, str], dict[str, int]]:
 
 
 _PRIVACIES = {privacy.value: privacy.value for privacy in Privacy}  # one string per privacy, not one per course
-
-
-def _redirects(redirects: object) -> dict[str, int]:
-    if not isinstance(redirects, dict):
-        return {}
-    return {slug: course_id for slug, course_id in redirects.items() if isinstance(course_id, int)}
 
 
 def back_to_draft(catalog: Catalog, published: dict[int, str], content: Path) -> list[Issue]:

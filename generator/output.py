@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import functools
 import hashlib
 import itertools
 import os
@@ -15,11 +16,15 @@ from pathlib import Path
 
 import orjson
 
-from generator import __version__, outputrecord
+from generator import __version__, outputrecord, schemas
 from generator.issues import CoursegenError, UsageError
 from generator.model import Catalog
 
 MANIFEST = "restricted/manifest.json"
+
+
+class ManifestProblem(CoursegenError):
+    """Raised while a manifest is read when it, or a section of it, is not of a coursegen manifest's shape."""
 
 
 def write_file(root: Path | str, path: str, content: bytes, present: str | None = None) -> str:
@@ -56,12 +61,15 @@ def _write_streamed(root: Path, path: str, pieces: Iterable[bytes]) -> str:
 
 def _replace(target: str, pieces: Iterable[bytes]) -> None:
     """Write a file beside `target`, then rename it there: never into an inode a hard link may share."""
-    os.makedirs(os.path.dirname(target), exist_ok=True)
     temporary = target + ".coursegen-tmp"
-    with open(temporary, "wb") as handle:
-        for piece in pieces:
-            handle.write(piece)
-    os.replace(temporary, target)
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(temporary, "wb") as handle:
+            for piece in pieces:
+                handle.write(piece)
+        os.replace(temporary, target)
+    except OSError as error:
+        raise _naming(error, target) from None
 
 
 def _create(target: str, content: bytes) -> bool:
@@ -86,9 +94,18 @@ def _create(target: str, content: bytes) -> bool:
         view = memoryview(content)
         while view:
             view = view[os.write(handle, view):]
+    except OSError as error:  # a full disk, say: write() does not say which file
+        raise _naming(error, target) from None
     finally:
         os.close(handle)
     return True
+
+
+def _naming(error: OSError, target: str) -> OSError:
+    """Return the error with the file it concerns, for the one line the command prints."""
+    if error.filename is None:
+        error.filename = target
+    return error
 
 
 class Staging:
@@ -136,10 +153,15 @@ class Staging:
         self.previous = previous
         if self.trust:
             self.live = outputrecord.Record.load(self.out, self.records)
+        if self.live is not None and not self.live.intact(MANIFEST):
+            self.live = None  # its manifest was edited: the shas it gives vouch for no file
         spare = outputrecord.check(self.spare, self.records) if self.trust else outputrecord.UNTRUSTED
         sections = None
         if spare.trusted and MANIFEST not in spare.changed:
-            sections = read_manifest_sections(self.spare / MANIFEST, {"files": self._same_objects_as_previous})
+            try:
+                sections = read_manifest_sections(self.spare / MANIFEST, {"files": self._same_objects_as_previous})
+            except ManifestProblem:  # its paths name what is removed from it: taken from nothing else
+                sections = None
         present = (sections or {}).get("files")
         if present is not None:
             self.root, self.present = self.spare, present
@@ -164,6 +186,7 @@ class Staging:
         The spare is the build before last, so the two maps are mostly the same: shared, the
         second costs little more than its table (at 100,000 courses, 4 MB instead of 40).
         """
+        check_manifest_section("files", files)
         shas = file_shas(files)
         if shas is None:
             return None
@@ -287,11 +310,13 @@ class Staging:
 
 
 def real_output(out: Path) -> Path:
-    """Return the folder a build replaces: `out`, or the folder it links to (a deploy folder, say).
+    """Return the folder a build replaces: `out` as an absolute path without `..`, or the folder it links to.
 
-    The link stays as it is and keeps naming the folder, which the build swaps like any other.
+    A link (to a deploy folder, say) stays as it is and keeps naming the folder, which the build
+    swaps like any other.
     """
-    return out.resolve() if out.is_symlink() else out.absolute()
+    out = Path(os.path.abspath(out))
+    return out.resolve() if out.is_symlink() else out
 
 
 def remove_entry(path: Path) -> None:
@@ -317,8 +342,8 @@ def _remove_file(root: Path, path: str) -> None:
 def _lock(out: Path):
     """Hold an exclusive lock on `out` for one build; a second build at once is refused."""
     path = out.parent / f".{out.name}.lock"
-    try:
-        handle = open(path, "a")
+    try:  # never through a link: the lock file is made where it is named, nowhere else
+        handle = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644), "a")
     except OSError as error:
         raise CoursegenError(f"cannot take the build lock {path}: {error.strerror or error}; "
                              f"it must be a file that can be written") from None
@@ -371,9 +396,10 @@ def _indented(items: Iterator, kind: type[list] | type[dict]) -> Iterator[bytes]
 def read_manifest_sections(path: Path, reducers: dict[str, Callable[[object], object]]) -> dict[str, object] | None:
     """Return {key: reducers[key](value)} for the top-level keys of a manifest that have a reducer.
 
-    None when there is no manifest or it is unreadable. Read whole, the manifest of 100,000
-    courses (45 MB of JSON) is 200 MB of Python objects, the peak of a rebuild's memory; so each
-    wanted section is parsed alone and reduced at once, and the others are not parsed at all.
+    None when the file cannot be read; ManifestProblem when it is not a JSON object. Read whole,
+    the manifest of 100,000 courses (45 MB of JSON) is 200 MB of Python objects, the peak of a
+    rebuild's memory; so each wanted section is parsed alone and reduced at once, and the others
+    are not parsed at all.
     """
     try:
         data = path.read_bytes()
@@ -384,11 +410,11 @@ def read_manifest_sections(path: Path, reducers: dict[str, Callable[[object], ob
         if sections is None:  # not laid out as this generator writes it: parsed whole
             document = orjson.loads(data)
             if not isinstance(document, dict):
-                return None
+                raise ManifestProblem("it is not a JSON object")
             sections = ((key, value) for key, value in document.items() if key in reducers)
         return {key: reducers[key](value) for key, value in sections}  # each section parsed, then reduced
-    except ValueError:  # orjson.JSONDecodeError among them
-        return None
+    except ValueError as error:  # orjson.JSONDecodeError among them
+        raise ManifestProblem(f"it is not JSON ({error})") from None
 
 
 def _indented_sections(data: bytes, wanted: Iterable[str]) -> Iterator[tuple[str, object]] | None:
@@ -413,6 +439,39 @@ def _indented_sections(data: bytes, wanted: Iterable[str]) -> Iterator[tuple[str
     return sections()
 
 
+def check_manifest_section(section: str, value: object) -> None:
+    """Raise ManifestProblem, saying where and what, unless `value` is a valid `section` of a manifest."""
+    validator = _section_validator(section)
+    if validator.is_valid(value):
+        return
+    error = next(iter(validator.iter_errors(value)))
+    where = section + "".join(f"[{step!r}]" for step in error.instance_path)
+    raise ManifestProblem(f"{where}: {error.message}")
+
+
+def check_manifest(document: object) -> None:
+    """Raise ManifestProblem unless `document` is a whole manifest as a build writes it."""
+    if not isinstance(document, dict):
+        raise ManifestProblem("it is not a JSON object")
+    for section in ("courses", "files"):
+        if section not in document:
+            raise ManifestProblem(f"it has no {section!r}")
+    for section in schemas.load("manifest")["properties"]:
+        if section in document:
+            check_manifest_section(section, document[section])
+
+
+@functools.cache
+def _section_validator(section: str):
+    import decimal  # noqa: F401 - from Python first: see validate._fast_validator
+
+    import jsonschema_rs
+
+    schema = schemas.load("manifest")
+    rule = schema["properties"][section]
+    return jsonschema_rs.Draft202012Validator({"$defs": schema["$defs"], **rule})
+
+
 def file_shas(files: object) -> dict[str, str] | None:
     """Reduce a manifest's "files" to path -> sha256 (None if it is not a mapping)."""
     if not isinstance(files, dict):
@@ -421,11 +480,17 @@ def file_shas(files: object) -> dict[str, str] | None:
 
 
 def check_output_dir(out: Path, content: Path) -> None:
-    """Refuse an --out that a build would wrongly replace: the content itself, or a folder of other files."""
-    out_real, content_real = out.resolve(), content.resolve()
+    """Refuse an --out that a build would wrongly replace, or cannot make: the content, other files, a file's child."""
+    real = real_output(out)
+    for parent in real.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageError(f"--out {out} cannot be made: {parent} is a file, not a folder")
+            break
+    out_real, content_real = real.resolve(), content.resolve()
     if out_real == content_real or content_real.is_relative_to(out_real):
         raise UsageError(f"--out {out} would replace the content directory {content}; choose another folder")
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).is_file())):
+    if real.exists() and (not real.is_dir() or (any(real.iterdir()) and not (real / MANIFEST).is_file())):
         raise UsageError(f"--out {out} exists and is not a coursegen output (no {MANIFEST}); "
                          f"refusing to replace it")
 

@@ -7,8 +7,8 @@ import json
 import re
 from datetime import datetime
 from functools import cache
-from importlib import resources
 
+from generator import schemas
 from generator.issues import Issue
 from generator.sources import Document, locate
 
@@ -37,11 +37,9 @@ def is_rfc3339(value: object) -> bool:
     return True
 
 
-@cache
 def load_schema(name: str) -> dict:
-    """Return one of the shipped JSON Schemas: course, dashboard, site, categories, users."""
-    text = resources.files("generator.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
-    return json.loads(text)
+    """Return one of the shipped JSON Schemas: course, dashboard, site, categories, users, manifest."""
+    return schemas.load(name)
 
 
 @cache
