@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import marshal
 import os
 import pickle
 import sys
@@ -21,7 +22,7 @@ import orjson
 
 from generator import __version__
 
-_FORMAT = 17
+_FORMAT = 18
 RACY_WINDOW_NS = 3_000_000_000
 _STAMP = (_FORMAT, __version__, sys.version_info[:2])
 
@@ -56,7 +57,7 @@ def cache_file(out: Path) -> Path:
     """Return where the cache of the output folder `out` lives."""
     out = out.absolute()
     name = hashlib.blake2b(str(out).encode(), digest_size=8).hexdigest()
-    return out.parent / ".coursegen-cache" / f"{out.name}-{name}.pickle"
+    return out.parent / ".coursegen-cache" / f"{out.name}-{name}.marshal"
 
 
 def records_dir(out: Path) -> Path:
@@ -72,18 +73,39 @@ def templates_dir(out: Path) -> Path:
 
 
 def load(out: Path) -> BuildCache:
-    """Return the cache for `out`, or an empty one when there is none or it is from another version."""
+    """Return the cache for `out`, or an empty one when there is none, it is another version's, or it is damaged.
+
+    It is marshalled, not pickled: loading a pickle runs whatever code it names, and a cache
+    may come from anywhere (a CI cache restored from another branch). Every value is checked
+    to be of the type a build wrote, so a damaged or forged file is dropped, never a traceback.
+    """
     try:
         with open(cache_file(out), "rb") as handle:
-            stamp, cache = pickle.load(handle)
-            if stamp != _STAMP or not isinstance(cache, BuildCache):
+            stamp, *small = marshal.load(handle)
+            if stamp != _STAMP or len(small) != len(_SMALL):
                 return empty(out)
-            for name in _CHUNKED:
-                setattr(cache, name, _load_chunks(handle))
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+            cache = BuildCache(**dict(zip(_SMALL, small)), **{name: _load_chunks(handle) for name in _CHUNKED})
+    except (OSError, EOFError, ValueError, TypeError):
+        return empty(out)
+    if not _well_formed(cache):
         return empty(out)
     cache.documents, cache.descriptions = _stores(_store_file(out))
     return cache
+
+
+def _well_formed(cache: BuildCache) -> bool:
+    """Return True when every value of a loaded cache has the type a build gives it."""
+    pieces = (cache.search_entries, cache.cards)
+    return (type(cache.summary) is dict and type(cache.saved_ns) is int
+            and _all(cache.pages, str, lambda digest: type(digest) is str)
+            and _all(cache.template_references, str, lambda names: type(names) is tuple
+                     and all(type(name) is str for name in names))
+            and all(_all(piece, int, lambda kept: type(kept) is tuple and len(kept) == 2
+                         and type(kept[0]) is bytes and type(kept[1]) is bytes) for piece in pieces))
+
+
+def _all(mapping: object, key_type: type, value_ok) -> bool:
+    return type(mapping) is dict and all(type(key) is key_type and value_ok(value) for key, value in mapping.items())
 
 
 def empty(out: Path) -> BuildCache:
@@ -91,6 +113,12 @@ def empty(out: Path) -> BuildCache:
     _store_file(out).unlink(missing_ok=True)
     documents, descriptions = _stores(_store_file(out))
     return BuildCache(documents=documents, descriptions=descriptions)
+
+
+def drop(out: Path) -> None:
+    """Delete the build cache of `out` (not its images, nor the records of its output copies): it was damaged."""
+    for path in (cache_file(out), _store_file(out), _inputs_file(out)):
+        path.unlink(missing_ok=True)
 
 
 def _store_file(out: Path) -> Path:
@@ -111,36 +139,35 @@ def save(out: Path, cache: BuildCache) -> None:
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     cache.saved_ns = time.time_ns()
     # The documents and descriptions are saved by their stores; the inputs only as the digest written below.
-    stored = replace(cache, inputs=(), documents=None, descriptions=None, **{name: {} for name in _CHUNKED})
     with open(temporary, "wb") as handle:
-        pickle.dump((_STAMP, stored), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        marshal.dump((_STAMP, *(getattr(cache, name) for name in _SMALL)), handle)
         for name in _CHUNKED:
             _dump_in_chunks(getattr(cache, name), handle)
     os.replace(temporary, path)
     # Written last: until it is replaced, the old one names the old inputs, which no longer match.
     with open(temporary, "wb") as handle:
-        pickle.dump((_STAMP, digest(cache.inputs), cache.saved_ns, cache.summary), handle)
+        marshal.dump((_STAMP, digest(cache.inputs), cache.saved_ns, cache.summary), handle)
     os.replace(temporary, _inputs_file(out))
+    path.with_suffix(".pickle").unlink(missing_ok=True)  # the pickled cache of earlier versions: never loaded
 
 
+_SMALL = ("summary", "template_references", "saved_ns")  # saved whole, with the stamp
 _CHUNKED = ("pages", "search_entries", "cards")  # the cache's large maps, a few hundred thousand objects at most
 
 
 def _dump_in_chunks(mapping: dict, handle) -> None:
-    """Pickle a map 10,000 entries at a time, then None.
-
-    Pickle remembers every object it writes until a dump ends (its memo): dumped at once, the
-    maps of 100,000 courses made it 20 MB, at the end of a build, when its memory peaks.
-    """
+    """Marshal a map 10,000 entries at a time, then None: never a second copy of the whole map in memory."""
     entries = iter(mapping.items())
     while chunk := dict(itertools.islice(entries, 10_000)):
-        pickle.dump(chunk, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    pickle.dump(None, handle)
+        marshal.dump(chunk, handle)
+    marshal.dump(None, handle)
 
 
 def _load_chunks(handle) -> dict:
     mapping = {}
-    while (chunk := pickle.load(handle)) is not None:
+    while (chunk := marshal.load(handle)) is not None:
+        if type(chunk) is not dict:
+            raise ValueError("not a chunk of a map")
         mapping.update(chunk)
     return mapping
 
@@ -157,8 +184,10 @@ def last_build_summary(out: Path, inputs: tuple, newest: int) -> dict | None:
     """
     try:
         with open(_inputs_file(out), "rb") as handle:
-            stamp, known, saved_ns, summary = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+            stamp, known, saved_ns, summary = marshal.load(handle)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if type(saved_ns) is not int or type(summary) is not dict:
         return None
     fresh = BuildCache(saved_ns=saved_ns).trusts((newest,))
     return summary if stamp == _STAMP and known == digest(inputs) and fresh else None
@@ -171,8 +200,13 @@ def digest(values: tuple) -> bytes:
 
 def stat_key(path: str | os.PathLike) -> tuple:
     """Return what tells a changed file from an unchanged one without reading it."""
-    status = os.stat(path)
-    return (status.st_mtime_ns, status.st_size, status.st_ino)
+    return _key(os.stat(path))
+
+
+def _key(status: os.stat_result) -> tuple:
+    # The change time too: unlike the modification time no tool can set it back, so a file
+    # rewritten with its old size and modification time restored is still seen to have changed.
+    return (status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns)
 
 
 def newest_mtime(signature: tuple) -> int:
@@ -180,30 +214,45 @@ def newest_mtime(signature: tuple) -> int:
     return max((key[0] for _, key in signature if key), default=0)
 
 
+UNREADABLE = None  # the stat key of a folder that cannot be listed, in a tree signature
+LINKED_FOLDER = (0, 0, 0, 0)  # the stat key of a link to a folder, which is not followed
+
+
 def tree_signature(*folders: Path) -> tuple:
     """Return the names and stat keys of every file under the folders, in a stable order.
 
-    A folder that cannot be listed is an entry of its own, its path ending with os.sep and no
-    stat key: sources.discover_courses reports it.
+    A folder that cannot be listed, or a link to a folder (never followed: it could lead
+    anywhere, or back to itself), is an entry of its own, its path ending with os.sep and its
+    key UNREADABLE or LINKED_FOLDER: sources.discover_courses reports them. Folders are walked
+    with a stack of their own, not os.walk, whose recursion a deep tree would exhaust.
     """
     entries = []
-
-    def unreadable(error: OSError) -> None:
-        entries.append((error.filename + os.sep, None))
-
     for folder in folders:
         if not folder.is_dir():
             entries.append((str(folder), None))
             continue
-        for root, directories, files in os.walk(folder, onerror=unreadable):
-            directories.sort()
-            for name in sorted(files):
-                path = os.path.join(root, name)  # as str(Path): the form loading.py looks files up by
+        pending = [str(folder)]
+        while pending:
+            current = pending.pop()
+            try:
+                with os.scandir(current) as listing:
+                    found = sorted(listing, key=lambda entry: entry.name)
+            except OSError:
+                entries.append((current + os.sep, UNREADABLE))
+                continue
+            below = []
+            for entry in found:
+                path = os.path.join(current, entry.name)  # as str(Path): the form loading.py looks files up by
                 try:
-                    status = os.stat(path)
-                    entries.append((path, (status.st_mtime_ns, status.st_size, status.st_ino)))
+                    if entry.is_dir(follow_symlinks=False):
+                        below.append(path)
+                    elif entry.is_symlink() and os.path.isdir(path):
+                        entries.append((path + os.sep, LINKED_FOLDER))
+                    else:
+                        entries.append((path, _key(os.stat(path))))
                 except OSError:
                     entries.append((path, None))
+            pending += reversed(below)  # depth first, in name order, as os.walk goes
     return tuple(entries)
 
 

@@ -29,6 +29,10 @@ class UsageError(CoursegenError):
     """Raised by the CLI for arguments that make no sense (exit status 2)."""
 
 
+class CacheDamaged(CoursegenError):
+    """Raised by the build cache's store when SQLite cannot read or write it; the build starts afresh."""
+
+
 class BuildFailed(CoursegenError):
     """Raised by the pipeline when content errors prevent a build (exit status 1)."""
 

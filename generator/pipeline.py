@@ -6,7 +6,7 @@ import gc
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import __version__, output
@@ -16,7 +16,7 @@ from generator.catalog import CourseResolver, assemble_catalog, check_references
 from generator.config import ImageSizes, load_site
 from generator.imagecache import CACHE_DIR, ImageCache
 from generator.images import check_images
-from generator.issues import Issue
+from generator.issues import CacheDamaged, Issue
 from generator.loading import load_courses
 from generator.model import Catalog
 from generator.sources import Document, discover_courses, load_document
@@ -126,9 +126,20 @@ def _has_issues(document: Document, issues: list[Issue]) -> bool:
 
 
 def build(options: Options, progress: Callable[[str], None] = _silent) -> Result:
-    """Phase one, then plan every page, render what changed, and swap the result in."""
+    """Phase one, then plan every page, render what changed, and swap the result in.
+
+    A build cache that SQLite finds damaged is only a cache: it is deleted, and the build made
+    again from nothing, with a warning.
+    """
     with _collector_paused():
-        return _build(options, progress)
+        try:
+            return _build(options, progress)
+        except CacheDamaged as damage:
+            cache_store.drop(options.out)
+            result = _build(replace(options, no_cache=True), progress)
+            warning = Issue(cache_store.cache_file(options.out).parent.as_posix(), 0, 0, "",
+                            f"{damage}: it was deleted, and everything built afresh", severity="warning")
+            return replace(result, issues=(*result.issues, warning))
 
 
 @contextmanager

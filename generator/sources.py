@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,36 +28,44 @@ class Document:
     description_key: str = ""  # a valid course file's Markdown description, kept as its digest (loading.py)
 
 
-def discover_courses(content_dir: Path, files: Iterable[str] | None = None) -> tuple[list[str], list[Issue]]:
-    """Return every course file under content/courses/, sorted for a stable order, and the folders that cannot be read.
+def discover_courses(content_dir: Path, files: Mapping[str, object] | None = None) -> tuple[list[str], list[Issue]]:
+    """Return every course file under content/courses/, sorted for a stable order, and what stops discovery.
 
-    Hidden files and files in hidden folders (`.trash/`, `.git/`) are not content. `files`, when
-    given, are the paths under content_dir as os.walk(content_dir) names them, a folder that
-    cannot be listed ending with os.sep (cache.tree_signature, which the build has taken already).
+    Hidden files and files in hidden folders (`.trash/`, `.git/`) are not content. A folder that
+    cannot be listed and a link to a folder are errors: the courses they hold would be missed
+    (links to folders are never followed; a link to a file inside the content is read).
+    `files`, when given, is the tree signature of content_dir (cache.tree_signature, path ->
+    stat key) that the build has taken already; else the courses folder is listed here.
     """
+    from generator.cache import LINKED_FOLDER, tree_signature
+
     courses = str(content_dir / "courses")
+    if os.path.islink(courses):
+        return [], [Issue(printable(courses.replace(os.sep, "/")), 0, 0, "", _LINKED_FOLDER)]
     if files is None:
-        unreadable: list[str] = []
-        files = [os.path.join(folder, name) for folder, _, names in
-                 os.walk(courses, onerror=lambda error: unreadable.append(error.filename + os.sep)) for name in names]
-        files += unreadable
+        files = dict(tree_signature(Path(courses)))
         prefix = courses + os.sep
     else:
         prefix = os.path.join(str(content_dir), "courses") + os.sep  # "./courses/" for ".", where courses is "courses"
     found, issues = [], []  # path parts below courses/: sorted as Path objects sort
-    for path in files:
+    for path, key in files.items():
         if not path.startswith(prefix):
             continue
         below = path[len(prefix):].split(os.sep)
         if any(part.startswith(".") for part in below):
             continue
         if path.endswith(os.sep):
-            issues.append(Issue(printable(path.rstrip(os.sep).replace(os.sep, "/")), 0, 0, "",
-                                "this folder cannot be read, so its course files cannot be checked; "
-                                "make it readable (or move it out of courses/)"))
+            shown = printable(path.rstrip(os.sep).replace(os.sep, "/"))
+            issues.append(Issue(shown, 0, 0, "", _LINKED_FOLDER if key == LINKED_FOLDER else _UNREADABLE_FOLDER))
         elif path.endswith((".yaml", ".yml")):
             found.append(below)
     return [os.path.join(courses, *below) for below in sorted(found)], issues
+
+
+_UNREADABLE_FOLDER = ("this folder cannot be read, so its course files cannot be checked; "
+                      "make it readable (or move it out of courses/)")
+_LINKED_FOLDER = ("is a link to a folder, which is not followed (it could lead outside the content, or back to "
+                  "itself): move the course files into a real folder under courses/")
 
 
 def printable(name: str) -> str:

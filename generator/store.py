@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import marshal
 import os
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.descriptions import Rendered
-from generator.issues import CoursegenError
+from generator.issues import CacheDamaged
 
 if TYPE_CHECKING:
     import sqlite3
@@ -42,11 +42,21 @@ class _Table:
         return self._connection
 
     def _query(self, sql: str, parameters: tuple | list = ()) -> list[tuple]:
-        """Return the rows a read finds; a file SQLite cannot read is a damaged cache, not a traceback."""
+        """Return the rows a read finds; a file SQLite cannot read is a damaged cache (CacheDamaged), not a traceback."""
         import sqlite3
 
         try:
             return self._db().execute(sql, parameters).fetchall()
+        except sqlite3.Error as error:
+            raise self._damaged(str(error)) from None
+
+    def _write(self, sql: str, rows: Iterable[tuple]) -> None:
+        """Run one statement for every row, in one transaction; a damaged file is CacheDamaged, as for reads."""
+        import sqlite3
+
+        try:
+            with self._db() as db:
+                db.executemany(sql, rows)
         except sqlite3.Error as error:
             raise self._damaged(str(error)) from None
 
@@ -56,9 +66,8 @@ class _Table:
             batch = keys[start:start + 500]
             yield batch, [] if self.path is None else self._query(select.format(", ".join("?" * len(batch))), batch)
 
-    def _damaged(self, problem: str) -> CoursegenError:
-        return CoursegenError(f"the build cache {self.path} is damaged ({problem}); "
-                              f"build again with --no-cache")
+    def _damaged(self, problem: str) -> CacheDamaged:
+        return CacheDamaged(f"the build cache {self.path} is damaged ({problem})")
 
 
 class DescriptionStore(_Table):
@@ -110,7 +119,7 @@ class DescriptionStore(_Table):
     def stored(self) -> set[str]:
         if self._stored is None:
             self._stored = set() if self.path is None else {
-                key for (key,) in self._db().execute("SELECT key FROM descriptions")}
+                key for (key,) in self._query("SELECT key FROM descriptions")}
         return self._stored
 
     def save(self, used: set[str]) -> None:
@@ -120,14 +129,12 @@ class DescriptionStore(_Table):
         self._write_fresh()
         stale = self.stored - used
         if len(stale) > 1_000 + len(used) // 4:  # an edit leaves one; clear them out now and then
-            with self._db() as db:
-                db.executemany("DELETE FROM descriptions WHERE key = ?", ((key,) for key in stale))
+            self._write("DELETE FROM descriptions WHERE key = ?", ((key,) for key in stale))
             self._stored = self.stored & used
 
     def _write_fresh(self) -> None:
-        with self._db() as db:  # one transaction
-            db.executemany("INSERT OR REPLACE INTO descriptions (key, html, excerpt) VALUES (?, ?, ?)",
-                           ((key, r.description_html, r.excerpt) for key, r in self.fresh.items()))
+        self._write("INSERT OR REPLACE INTO descriptions (key, html, excerpt) VALUES (?, ?, ?)",
+                    ((key, r.description_html, r.excerpt) for key, r in self.fresh.items()))
         self.stored.update(self.fresh)
         self.fresh.clear()
 
@@ -147,7 +154,7 @@ class DocumentStore(_Table):
         """Return (stat key marshalled, description key) of every stored file, by path."""
         stored = {} if self.path is None else {
             path: (stat, description) for path, stat, description in
-            self._db().execute("SELECT path, stat, description FROM documents")}
+            self._query("SELECT path, stat, description FROM documents")}
         return stored | {path: fresh[:2] for path, fresh in self.fresh.items()}
 
     def read(self, paths: list[str]) -> Iterator[bytes]:
@@ -171,14 +178,12 @@ class DocumentStore(_Table):
             self.fresh = {path: fresh for path, fresh in self.fresh.items() if path in paths}
             return
         self._write_fresh()
-        with self._db() as db:
-            gone = [(path,) for (path,) in db.execute("SELECT path FROM documents") if path not in paths]
-            db.executemany("DELETE FROM documents WHERE path = ?", gone)
+        gone = [(path,) for (path,) in self._query("SELECT path FROM documents") if path not in paths]
+        self._write("DELETE FROM documents WHERE path = ?", gone)
 
     def _write_fresh(self) -> None:
-        with self._db() as db:  # one transaction
-            db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)",
-                           ((path, *fresh) for path, fresh in self.fresh.items()))
+        self._write("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)",
+                    ((path, *fresh) for path, fresh in self.fresh.items()))
         self.fresh.clear()
 
 
