@@ -12,7 +12,7 @@ from pathlib import Path
 from generator import __version__
 from generator.issues import BuildFailed, CoursegenError, UsageError
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_SOFTWARE = 0, 1, 2, 70  # 70: EX_SOFTWARE, an internal error
 SCHEMAS = {"course": "course", "dashboard": "dashboard", "site": "site"}
 _BASE_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
 
@@ -74,12 +74,16 @@ def _port(text: str) -> int:
 
 def _require_content(args: argparse.Namespace) -> Path:
     if not args.content.is_dir():
-        raise UsageError(f"content directory {args.content} does not exist")
+        found = "is a file, not a folder" if args.content.exists() else "does not exist"
+        raise UsageError(f"content directory {args.content} {found}")
     return args.content
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command and return its exit status."""
+    for name in ("stdout", "stderr"):  # closed by the caller (2>&-): messages go nowhere, the work is still done
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w"))
     args = _parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
@@ -98,12 +102,63 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("coursegen: interrupted; the previous output was left as it was", file=sys.stderr)
         return 130
+    except OSError as error:  # the machine said no: a full disk, a folder that cannot be written
+        return _environment_failed(error, args)
+    except Exception as error:  # noqa: BLE001 - the last line of defence: never a traceback on the terminal
+        return _crashed(error, args)
+
+
+def _environment_failed(error: OSError, args: argparse.Namespace) -> int:
+    """Report a refusal of the operating system in one line, naming what and where; the traceback goes to a file."""
+    where = f": {error.filename}" if error.filename else ""
+    kept = "; the previous output was left as it was" if args.command == "build" else ""
+    report = _save_traceback(error, args)
+    print(f"coursegen: cannot {args.command}: {error.strerror or error}{where}{kept}"
+          + (f" (details in {report})" if report else ""), file=sys.stderr)
+    return EXIT_CONTENT
+
+
+def _crashed(error: Exception, args: argparse.Namespace) -> int:
+    """Report a bug in one line, with where its full traceback was written; exit 70 (EX_SOFTWARE)."""
+    import traceback
+
+    frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    place = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+    report = _save_traceback(error, args)
+    saved = f"the traceback is in {report}" if report else "the traceback could not be saved"
+    print(f"coursegen: internal error: {type(error).__name__}{place}: {error}; {saved}; "
+          f"please report it with that file", file=sys.stderr)
+    return EXIT_SOFTWARE
+
+
+def _save_traceback(error: BaseException, args: argparse.Namespace) -> str:
+    """Write the full traceback to a file in the cache folder (else the temporary folder); return its path, or ""."""
+    import tempfile
+    import time
+    import traceback
+
+    from generator.imagecache import CACHE_DIR
+
+    text = f"coursegen {__version__} {' '.join(sys.argv[1:])}\n\n" + "".join(traceback.format_exception(error))
+    name = f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
+    out = getattr(args, "out", None) or Path("output")
+    for folder in (out.absolute().parent / CACHE_DIR, Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text, "utf-8")
+            return (folder / name).as_posix()
+        except OSError:
+            continue
+    return ""
 
 
 def _options(args: argparse.Namespace):
     from generator.pipeline import Options
 
     _require_content(args)
+    templates = getattr(args, "templates", None)
+    if templates is not None and not templates.is_dir():
+        raise UsageError(f"--templates {templates} is not a folder; give the folder your templates are in")
     base_url = getattr(args, "base_url", None)
     if base_url is not None and not _BASE_URL.match(base_url):
         raise UsageError(f"--base-url must be an absolute http(s) URL such as https://example.org/, not {base_url!r}")
@@ -170,7 +225,8 @@ def _new(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from generator.serve import serve
 
-    return serve(_require_content(args), args.port, args.templates)
+    options = _options(args)
+    return serve(options.content, args.port, options.templates)
 
 
 def _diff(args: argparse.Namespace) -> int:

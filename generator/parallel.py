@@ -23,6 +23,9 @@ MAX_CHUNK = 256
 _inherited: object = None
 
 
+MAX_JOBS_PER_CORE = 4  # more processes than this only compete: --jobs 10000 forked thousands of them
+
+
 def default_jobs() -> int:
     """Return the number of processes to use by default: the cores this process may run on."""
     try:
@@ -50,6 +53,7 @@ def iter_chunks(work: Callable[[object, Sequence], list], shared: object, items:
         yield from work(shared, items)
         return
     global _inherited
+    jobs = min(jobs, MAX_JOBS_PER_CORE * default_jobs())
     size = min(-(-len(items) // (jobs * 8)), MAX_CHUNK)  # several chunks per process balance uneven work
     chunks = [(work, items[start:start + size]) for start in range(0, len(items), size)]
     _inherited = shared
@@ -64,10 +68,24 @@ def iter_chunks(work: Callable[[object, Sequence], list], shared: object, items:
                 for part in parts:
                     yield from part
             except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)  # a failed build waits for no other chunk
+                _kill_workers(pool)  # a failed or interrupted build waits for no other chunk, however slow
+                pool.shutdown(wait=True, cancel_futures=True)
                 raise
     finally:
         _inherited = None
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers now: they ignore Ctrl-C, and one may be in a page that takes seconds.
+
+    ProcessPoolExecutor has no public way to do this before Python 3.14 (terminate_workers);
+    its `_processes` map has been there since 3.2.
+    """
+    for process in list(getattr(pool, "_processes", {}).values()):
+        try:
+            process.kill()
+        except (OSError, ValueError):  # already gone
+            pass
 
 
 @contextmanager

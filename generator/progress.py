@@ -13,8 +13,8 @@ TICK_SECONDS = 0.1
 
 
 def wanted(stream: TextIO, environ: Mapping[str, str] = os.environ) -> bool:
-    """Return True when progress helps: the stream is a terminal and no CI variable is set."""
-    return stream.isatty() and not environ.get("CI")
+    """Return True when progress helps: the stream is a terminal that can rewrite a line, and no CI variable is set."""
+    return stream.isatty() and not environ.get("CI") and environ.get("TERM") != "dumb"
 
 
 class Progress:

@@ -15,6 +15,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from generator.cache import tree_signature
 from generator.issues import BuildFailed, CoursegenError, Issue, UsageError
 from generator.pipeline import Options, build
 from generator.report import format_text, summary_line
@@ -60,29 +61,24 @@ def overlay(issues: tuple[Issue, ...]) -> str:
     return OVERLAY % (f"{count} error" + ("" if count == 1 else "s"), html.escape(format_text(issues)))
 
 
-def snapshot(folders: tuple[Path, ...]) -> dict[str, tuple[int, int]]:
-    """Return every watched file's modification time and size; editors' hidden and backup files are skipped."""
+def snapshot(folders: tuple[Path, ...]) -> dict[str, tuple]:
+    """Return every watched file's stat key; editors' hidden and backup files are skipped."""
     seen = {}
     for folder in folders:
-        for root, dirs, files in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in files:
-                if name.startswith(".") or name.endswith("~"):
-                    continue
-                path = os.path.join(root, name)
-                try:
-                    stat = os.stat(path)
-                except OSError:
-                    continue
-                seen[path] = (stat.st_mtime_ns, stat.st_size)
+        root = str(folder) + os.sep
+        for path, key in tree_signature(folder):
+            parts = path.removeprefix(root).split(os.sep)
+            if not any(part.startswith(".") for part in parts) and not path.endswith("~"):
+                seen[path] = key
     return seen
 
 
 def rebuild(options: Options, state: LiveState) -> None:
     """Build once and publish the outcome to waiting pages; a content error becomes the overlay."""
     try:
-        with state.changed:  # requests wait while the output is swapped
-            result = build(options)
+        # Not under state.changed: requests go on reading the last build while this one is made
+        # (its output is swapped in atomically), and Ctrl-C never waits for a slow template.
+        result = build(options)
         issues, line = result.issues, summary_line(result.summary)
     except BuildFailed as failed:
         issues, line = failed.issues, f"build failed: {failed}; showing the overlay"
@@ -145,16 +141,22 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         local = Path(self.translate_path(url_path))  # stays inside the served folder
         with self.state.changed:
             generation, issues = self.state.generation, self.state.issues
+        try:
             if local.is_dir() and not url_path.endswith("/"):
                 return HTTPStatus.MOVED_PERMANENTLY, b"", ""
             if local.is_dir():
                 local = local / "index.html"
             status = HTTPStatus.OK if local.is_file() else HTTPStatus.NOT_FOUND
-            if status is HTTPStatus.NOT_FOUND:
-                local = Path(self.directory) / "404.html"
-            body = local.read_bytes() if local.is_file() else b"<!doctype html><title>coursegen</title><body></body>"
+        except OSError:  # a name longer than the file system takes, say: there is no such page
+            status = HTTPStatus.NOT_FOUND
+        if status is HTTPStatus.NOT_FOUND:
+            local = Path(self.directory) / "404.html"
+        try:
+            body = local.read_bytes()
+        except OSError:  # no build has succeeded yet, or one is being swapped in
+            local, body = local.with_name("none.html"), b"<!doctype html><title>coursegen</title><body></body>"
         content_type = mimetypes.guess_type(local.name)[0] or "application/octet-stream"
-        if local.suffix == ".html" or not local.is_file():
+        if local.suffix == ".html":
             content_type = "text/html; charset=utf-8"
             body = inject(body, generation, issues)
             status = HTTPStatus.INTERNAL_SERVER_ERROR if issues else status
@@ -201,26 +203,39 @@ def serve(content: Path, port: int, templates: Path | None = None) -> int:
         url = f"http://{HOST}:{server.server_address[1]}/"
         options = Options(content=content, out=Path(folder) / "output", base_url=url, preview=True, templates=templates)
         watched = snapshot((options.content, options.template_dir))  # before building: no change is missed
-        rebuild(options, state)
-        print(f"serving a preview of {content.as_posix()} at {url} (Ctrl-C to stop)", flush=True)
-        stop = threading.Event()
-        watcher = threading.Thread(target=watch, args=(options, state, stop, watched), daemon=True)
-        watcher.start()
-        previous = signal.signal(signal.SIGTERM, _interrupt)
+        previous = {number: signal.signal(number, _interrupt) for number in (signal.SIGTERM, signal.SIGHUP)}
         try:
+            rebuild(options, state)
+            print(f"serving a preview of {content.as_posix()} at {url} (Ctrl-C to stop)", flush=True)
+            stop = threading.Event()
+            watcher = threading.Thread(target=watch, args=(options, state, stop, watched), daemon=True)
+            watcher.start()
             server.serve_forever(poll_interval=0.2)
         except KeyboardInterrupt:
             pass
         finally:
-            signal.signal(signal.SIGTERM, previous)
-            stop.set()
-            with state.changed:
-                state.stopping = True
-                state.changed.notify_all()
-            server.server_close()
-            watcher.join(timeout=5)
+            for number, handler_before in previous.items():
+                signal.signal(number, handler_before)
+            _stop(server, state, locals().get("stop"), locals().get("watcher"))
+        busy = locals().get("watcher") is not None and watcher.is_alive()
     print("stopped; the temporary preview was removed", flush=True)
+    if busy:  # a rebuild that has not finished (a slow template): nothing of it is wanted now
+        sys.stderr.flush()
+        os._exit(0)
     return 0
+
+
+def _stop(server: ThreadingHTTPServer, state: LiveState, stop: threading.Event | None,
+          watcher: threading.Thread | None) -> None:
+    """Stop the watcher, the event streams and the server; wait a moment for a rebuild under way."""
+    if stop is not None:
+        stop.set()
+    with state.changed:
+        state.stopping = True
+        state.changed.notify_all()
+    server.server_close()
+    if watcher is not None:
+        watcher.join(timeout=1)
 
 
 def _interrupt(signum, frame) -> None:
