@@ -20,21 +20,38 @@ class _Registry:
 
     users: dict[str, User] = field(default_factory=dict)
     categories: dict[str, Category] = field(default_factory=dict)
+    user_ids: dict[int, str] = field(default_factory=dict)  # id -> username
+    category_ids: dict[int, str] = field(default_factory=dict)  # id -> slug
+    category_names: dict[str, str] = field(default_factory=dict)  # name as uniqueness compares it -> slug
 
 
 def load_registry(categories: Document | None, users: Document | None) -> tuple[_Registry, list[Issue]]:
-    """Read categories.yaml and users.yaml (already schema-valid) and check their uniqueness."""
+    """Read categories.yaml and users.yaml (already schema-valid) and check their uniqueness.
+
+    Feeds name a category and a creator by id as well as by slug or username, and listings show
+    a category by name: each of the three must name one entry.
+    """
     registry, issues = _Registry(), []
     for index, entry in enumerate(categories.data if categories else []):
         category = Category(**entry)
-        if category.slug in registry.categories:
-            issues.append(_at(categories, (index, "slug"), f"category slug '{category.slug}' is defined twice"))
-        registry.categories[category.slug] = category
+        for field_name, key, seen in (("slug", category.slug, registry.categories),
+                                      ("id", category.id, registry.category_ids),
+                                      ("name", name_key(category.name), registry.category_names)):
+            if key in seen:
+                issues.append(_at(categories, (index, field_name),
+                                  f"category {field_name} {getattr(category, field_name)!r} is defined twice"))
+        registry.categories.setdefault(category.slug, category)
+        registry.category_ids.setdefault(category.id, category.slug)
+        registry.category_names.setdefault(name_key(category.name), category.slug)
     for index, entry in enumerate(users.data if users else []):
         user = User(**entry)
-        if user.username in registry.users:
-            issues.append(_at(users, (index, "username"), f"username '{user.username}' is defined twice"))
-        registry.users[user.username] = user
+        for field_name, key, seen in (("username", user.username, registry.users), ("id", user.id, registry.user_ids)):
+            if key in seen:
+                issues.append(_at(users, (index, field_name),
+                                  f"{'username' if field_name == 'username' else 'user id'} "
+                                  f"{getattr(user, field_name)!r} is defined twice"))
+        registry.users.setdefault(user.username, user)
+        registry.user_ids.setdefault(user.id, user.username)
     return registry, issues
 
 
@@ -51,8 +68,9 @@ class CourseResolver:
         self.issues: list[Issue] = []
         # For each rule: key -> (display, path, whether the field is written) of the first file with it
         self._first_seen: dict[str, dict[object, tuple[str, str, bool]]] = {name: {} for name, _, _ in _UNIQUE}
-        # slug -> the first inline definition of a category that categories.yaml does not define
-        self.inline_categories: dict[str, _Inline] = {}
+        # slug (and ("id", id), ("name", name)) -> the first inline definition of a category
+        # that categories.yaml does not define
+        self.inline_categories: dict[str | tuple, _Inline] = {}
 
     def add(self, document: Document) -> None:
         self.issues += self._uniqueness(document)
@@ -180,7 +198,17 @@ def check_references(registry: _Registry, documents: list[Document]) -> list[Iss
 
 def _creator(document: Document, ref: object, registry: _Registry, issues: list[Issue]) -> User | None:
     if isinstance(ref, dict):
-        return User(**ref)
+        inline = User(**ref)
+        known = registry.users.get(inline.username)
+        if known is not None and {name: getattr(known, name) for name in ref} != ref:
+            issues.append(_at(document, ("created_by", "username"),
+                              f"inline creator '{inline.username}' conflicts with the one in users.yaml "
+                              f"(id {known.id}, real name {known.real_name!r}); refer to it by username instead"))
+        elif known is None and registry.user_ids.get(inline.id, inline.username) != inline.username:
+            issues.append(_at(document, ("created_by", "id"),
+                              f"inline creator id {inline.id} is the id of '{registry.user_ids[inline.id]}' "
+                              f"in users.yaml; each creator needs an id of its own"))
+        return known or inline
     user = registry.users.get(ref)
     if user is None:
         issues.append(_at(document, ("created_by",), _unknown("username", ref, registry.users, "users.yaml")))
@@ -215,12 +243,26 @@ def _inline_category(document: Document, index: int, ref: dict, registry: _Regis
                               f"inline category '{inline.slug}' conflicts with the one in categories.yaml "
                               f"({_category_text(known)}); refer to it by slug instead"))
         return known
+    owner = registry.category_ids.get(inline.id) or registry.category_names.get(name_key(inline.name))
+    if owner is not None:  # its id or name is a categories.yaml entry's, under another slug
+        clash = "id" if registry.category_ids.get(inline.id) else "name"
+        issues.append(_at(document, ("categories", index, clash),
+                          f"inline category '{inline.slug}' has the {clash} of '{owner}' in categories.yaml; "
+                          f"each category needs its own"))
     first = seen.setdefault(inline.slug, _Inline(inline, document.display, document.path, index))
     if first.category != inline:
         line, _ = locate(first.path, ("categories", first.index))
         issues.append(_at(document, ("categories", index, "slug"),
                           f"inline category '{inline.slug}' is defined differently in {first.display}:{line} "
                           f"({_category_text(first.category)}); define it once in categories.yaml and refer to it by slug"))
+    # Ids and names are claimed in the same map, under keys of their own, by the first slug that uses them.
+    for clash, key in (("id", ("id", inline.id)), ("name", ("name", name_key(inline.name)))):
+        other = seen.setdefault(key, first)
+        if other.category.slug != inline.slug:
+            line, _ = locate(other.path, ("categories", other.index))
+            issues.append(_at(document, ("categories", index, clash),
+                              f"inline category '{inline.slug}' has the {clash} of '{other.category.slug}' "
+                              f"(in {other.display}:{line}); each category needs its own"))
     return first.category
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from generator.issues import BuildFailed, CoursegenError, UsageError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_SOFTWARE = 0, 1, 2, 70  # 70: EX_SOFTWARE, an internal error
 SCHEMAS = {"course": "course", "dashboard": "dashboard", "site": "site"}
-_BASE_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -160,8 +158,13 @@ def _options(args: argparse.Namespace):
     if templates is not None and not templates.is_dir():
         raise UsageError(f"--templates {templates} is not a folder; give the folder your templates are in")
     base_url = getattr(args, "base_url", None)
-    if base_url is not None and not _BASE_URL.match(base_url):
-        raise UsageError(f"--base-url must be an absolute http(s) URL such as https://example.org/, not {base_url!r}")
+    if base_url is not None:
+        from generator.rules import base_url_problem
+
+        problem = base_url_problem(base_url)
+        if problem:
+            raise UsageError(f"--base-url must be an absolute http(s) URL such as https://example.org/, "
+                             f"but {problem}: {base_url!r}")
     return Options(content=args.content, out=getattr(args, "out", Path("output")), base_url=base_url,
                    preview=getattr(args, "preview", False), templates=getattr(args, "templates", None),
                    previous=getattr(args, "previous", None), jobs=_jobs(args),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 
 import orjson
@@ -147,7 +148,8 @@ def _json_feed(catalog: Catalog, listed: tuple[Course, ...], rendered: CourseDes
     description in the catalog.
     """
     site = catalog.site
-    newest_first = sorted(listed, key=lambda c: (c.created_at, c.id), reverse=True)
+    # By the instant, not the text: "2025-03-14T09:00:00+02:00" is before "2025-03-14T08:00:00Z".
+    newest_first = sorted(listed, key=lambda c: (_instant(c.created_at), c.id), reverse=True)
     head = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": site.title,
@@ -168,6 +170,11 @@ def _json_feed(catalog: Catalog, listed: tuple[Course, ...], rendered: CourseDes
                 page_head, "items", [_feed_item(course, site, rendered, item(course))
                                      for course in _prefetched(page, rendered)]))
     return files
+
+
+def _instant(created_at: str) -> float:
+    """Return an RFC 3339 date-time (validated on the way in) as seconds since the epoch."""
+    return datetime.fromisoformat(created_at.replace("z", "Z").replace("t", "T")).timestamp()
 
 
 def _prefetched(page: list[Course], rendered: CourseDescriptions) -> list[Course]:

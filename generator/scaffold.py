@@ -8,8 +8,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from generator.issues import CoursegenError, UsageError
+from generator.rules import visible
 from generator.sources import Document, discover_courses, load_document
 from generator.urls import make_slug
+
+NAME_LIMIT = 200  # the course schema's maxLength for a name
 
 # One hint per optional field of the course schema, in the order an editor meets them.
 OPTIONAL_HINTS = {
@@ -39,6 +42,9 @@ class Scaffold:
 def plan_course(content: Path, name: str, now: datetime) -> Scaffold:
     """Return the file `new course` would write, reading only what the content already holds."""
     name = name.strip()
+    problem = _name_problem(name)
+    if problem:
+        raise UsageError(f"cannot make a course named {name!r}: {problem}")
     slug = make_slug(name)
     if not slug:
         raise UsageError(f"cannot make a URL slug from the name {name!r}: use some letters or digits")
@@ -52,6 +58,17 @@ def plan_course(content: Path, name: str, now: datetime) -> Scaffold:
     return Scaffold(content / "courses" / f"{slug}.yaml", max(ids, default=0) + 1, slug, text)
 
 
+def _name_problem(name: str) -> str:
+    """Return why a name cannot be a course's (the course schema's rules for `name`), or ""."""
+    if len(name) > NAME_LIMIT:
+        return f"a name has at most {NAME_LIMIT} characters, this one {len(name)}"
+    if not name.isprintable():
+        return "it holds a line break, a tab or another invisible control character"
+    if not visible(name):
+        return "it has no visible character"
+    return ""
+
+
 def course_text(id: int, name: str, slug: str, now: datetime, users: list[str], categories: list[str]) -> str:
     """Return the YAML of a new draft course, with commented hints for every field of the schema."""
     created_at = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -62,7 +79,7 @@ def course_text(id: int, name: str, slug: str, now: datetime, users: list[str], 
         "# Required: id, name, type, created_at, created_by. Uncomment an optional field to set it.",
         f"id: {id}  # unique and stable forever: feeds are keyed by it",
         f"name: {json.dumps(name, ensure_ascii=False)}  # unique, ignoring case",
-        f"slug: {slug}  # the page URL courses/{slug}/; lowercase ASCII words joined by '-'",
+        f"slug: \"{slug}\"  # the page URL courses/{slug}/; lowercase ASCII words joined by '-'",
         "type: self-paced  # self-paced | structured | scheduled",
         'privacy: ""  # "" draft (previews only) | open (public page) | private (lock screen) | secret (no page)',
         f'created_at: "{created_at}"  # RFC 3339 with a timezone',
@@ -93,7 +110,10 @@ def _registry_values(path: Path, field: str) -> list[str]:
 
 def write_new(scaffold: Scaffold) -> None:
     """Write the file, refusing to replace one that exists."""
-    scaffold.path.parent.mkdir(parents=True, exist_ok=True)
+    folder = scaffold.path.parent
+    if folder.exists() and not folder.is_dir():
+        raise CoursegenError(f"{folder.as_posix()} is a file, not a folder: course files go in the courses/ folder")
+    folder.mkdir(parents=True, exist_ok=True)
     try:
         with scaffold.path.open("x", encoding="utf-8") as handle:
             handle.write(scaffold.text)

@@ -40,8 +40,14 @@ def discover_courses(content_dir: Path, files: Mapping[str, object] | None = Non
     from generator.cache import LINKED_FOLDER, tree_signature
 
     courses = str(content_dir / "courses")
+    shown = printable(courses.replace(os.sep, "/"))
     if os.path.islink(courses):
-        return [], [Issue(printable(courses.replace(os.sep, "/")), 0, 0, "", _LINKED_FOLDER)]
+        return [], [Issue(shown, 0, 0, "", _LINKED_FOLDER)]
+    if not os.path.isdir(courses):
+        if os.path.exists(courses):
+            return [], [Issue(shown, 0, 0, "", "is a file: course files go in a folder named courses/")]
+        return [], [Issue(shown, 0, 0, "", "there is no courses/ folder, so the catalog has no courses",
+                          severity="warning")]
     if files is None:
         files = dict(tree_signature(Path(courses)))
         prefix = courses + os.sep
@@ -59,6 +65,9 @@ def discover_courses(content_dir: Path, files: Mapping[str, object] | None = Non
             issues.append(Issue(shown, 0, 0, "", _LINKED_FOLDER if key == LINKED_FOLDER else _UNREADABLE_FOLDER))
         elif path.endswith((".yaml", ".yml")):
             found.append(below)
+        elif path.lower().endswith((".yaml", ".yml")):
+            issues.append(Issue(printable(path.replace(os.sep, "/")), 0, 0, "",
+                                "is not read: course files end in .yaml or .yml, in lower case", severity="warning"))
     return [os.path.join(courses, *below) for below in sorted(found)], issues
 
 

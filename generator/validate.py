@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 from functools import cache
 
-from generator import schemas
+from generator import rules, schemas
 from generator.issues import Issue
 from generator.sources import Document, locate
 
@@ -46,11 +46,23 @@ def load_schema(name: str) -> dict:
 def _validator(name: str):
     # jsonschema is imported here, not at module level: `coursegen schema` and the
     # fast valid path should not pay for it.
-    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+
+    def pattern(validator, rule: str, instance: object, schema: dict):
+        # JSON Schema's patterns are ECMA 262's, where "$" ends the text; Python's "$" also matches
+        # before a final line break, and "intro\n" passed as a slug. jsonschema-rs reads them right.
+        if validator.is_type(instance, "string") and not _python_pattern(rule).search(instance):
+            yield ValidationError(f"{instance!r} does not match {rule!r}")
 
     checker = FormatChecker(formats=())
     checker.checks("date-time")(is_rfc3339)
-    return Draft202012Validator(load_schema(name), format_checker=checker)
+    checking = validators.extend(Draft202012Validator, {"pattern": pattern})
+    return checking(load_schema(name), format_checker=checker)
+
+
+@cache
+def _python_pattern(rule: str) -> re.Pattern:
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", rule))
 
 
 @cache
@@ -84,11 +96,14 @@ def validate_document(document: Document, schema: str) -> list[Issue]:
     if document.data is None:
         return [Issue(document.display, 1, 1, "", "the file is empty; expected a YAML document")]
     if is_valid(document.data, schema):
-        return []
+        return [_issue(document, problem.keys, problem.message) for problem in rules.problems(document.data, schema)]
     errors = sorted(_validator(schema).iter_errors(document.data), key=lambda e: list(map(str, e.absolute_path)))
     issues = []
     for error in errors:
         issues.extend(_explain(document, error))
+    if not issues:  # the validators disagree: say what jsonschema-rs found rather than call the file valid
+        issues = [_issue(document, tuple(error.instance_path), error.message)
+                  for error in _fast_validator(schema).iter_errors(document.data)]
     return issues
 
 
@@ -152,7 +167,10 @@ def describe(value: object) -> str:
         return f"a number ({value})"
     if isinstance(value, str):
         shown = value if len(value) <= 60 else value[:57] + "..."
-        return f"the text {json.dumps(shown, ensure_ascii=False)}"
+        quoted = json.dumps(shown, ensure_ascii=False)
+        if not quoted.isprintable():  # C1 controls, bidi overrides: shown, never sent to a terminal as they are
+            quoted = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in quoted)
+        return f"the text {quoted}"
     if isinstance(value, list):
         return f"a list of {len(value)} item(s)"
     if isinstance(value, dict):

@@ -11,6 +11,7 @@ that are not finite (the feeds cannot carry either), and nesting deeper than any
 from __future__ import annotations
 
 import math
+import re
 
 import yaml
 
@@ -18,6 +19,7 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when pres
 _TAG = "tag:yaml.org,2002:"
 MAX_DEPTH = 32  # a course file is four levels deep at most; libyaml itself stops at 1,000
 INT64 = (-2**63, 2**63 - 1)
+_OCTAL = re.compile(r"[-+]?0[0-7_]+$")  # YAML 1.1's octal: 010 is 8
 
 
 class Loader(_BaseLoader):
@@ -42,6 +44,7 @@ class YamlProblem(Exception):
 
 def parse(text: str) -> object:
     """Return the plain data of one YAML document; raise yaml.YAMLError or YamlProblem, both located."""
+    _refuse_other_line_breaks(text)
     loader = Loader(text)
     try:
         node = loader.get_single_node()
@@ -52,6 +55,20 @@ def parse(text: str) -> object:
     # An alias (*name) needs an anchor (&name): without "&" in the text no node can be met twice,
     # and the valid path skips remembering every node it builds.
     return _Builder(track=("&" in text)).value(node, 0)
+
+
+_OTHER_LINE_BREAKS = {"\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR", "\x85": "NEXT LINE"}
+
+
+def _refuse_other_line_breaks(text: str) -> None:
+    """Refuse the line breaks YAML 1.1 counts and editors do not: every line number after one would be wrong."""
+    for character, name in _OTHER_LINE_BREAKS.items():
+        at = text.find(character)
+        if at >= 0:
+            line = text.count("\n", 0, at) + 1
+            raise YamlProblem(f"U+{ord(character):04X} ({name}) is a line break to YAML but not to editors, so "
+                              f"the lines of every message after it would not match: remove it",
+                              line, at - (text.rfind("\n", 0, at) + 1) + 1)
 
 
 def compose(text: str) -> yaml.Node | None:
@@ -122,6 +139,14 @@ class _Builder:
 
 
 def _checked_number(node: yaml.ScalarNode, value: object) -> object:
+    written = node.value
+    if type(value) in (int, float) and not node.style:  # written plain (quoted, it would be text)
+        if ":" in written:
+            raise _problem(node, f"{written} is read by YAML as the base-60 number {value}; "
+                                 f"quote it (\"{written}\") for text, or write {value}")
+        if type(value) is int and _OCTAL.match(written):
+            raise _problem(node, f"{written} is read by YAML as the octal number {value}; "
+                                 f"write {value}, or quote it (\"{written}\") for text")
     if type(value) is int and not INT64[0] <= value <= INT64[1]:
         raise _problem(node, f"the integer {node.value} is outside the 64-bit range the feeds can carry "
                              f"(-2^63 to 2^63-1)")

@@ -19,7 +19,7 @@ def test_new_course_passes_check_once_creator_and_privacy_are_set(project, capsy
     assert "id 10" in capsys.readouterr().out
     path = project.content / "courses/cafe-creme-intro.yaml"
     text = path.read_text("utf-8")
-    assert "id: 10 " in text and "slug: cafe-creme-intro " in text and 'privacy: ""' in text
+    assert "id: 10 " in text and 'slug: "cafe-creme-intro" ' in text and 'privacy: ""' in text
     assert re.search(r'created_at: "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"', text)
     for name in ("broken.yaml", "text-id.yaml"):
         (project.content / "courses" / name).unlink()

@@ -9,7 +9,7 @@ from generator import yamldata
 
 # Each value YAML 1.1 resolves in a surprising way, and each shape a content file holds.
 DOCUMENTS = [
-    "id: 0x1F\ncount: 1_000\noctal: 012\nneg: -7\n",
+    "id: 0x1F\ncount: 1_000\nbinary: 0b101\nneg: -7\n",
     "rate: 6.5e1\nnan_is_text: 'NaN'\nexp: 1e3\n",
     "a: yes\nb: No\nc: on\nd: OFF\ne: true\nf: ~\ng: null\nh:\n",
     "name: 'quoted: text'\nplain: Café Crème\nfolded: >\n  one\n  two\nliteral: |\n  keep\n  lines\n",
@@ -59,6 +59,9 @@ def test_dates_stay_text():
     ("id: -0x8000000000000001\n", 1, 5, "is outside the 64-bit range"),
     ("rate: .inf\n", 1, 7, ".inf is not a finite number"),
     ("rate: .NaN\n", 1, 7, ".NaN is not a finite number"),
+    ("id: 012\n", 1, 5, "012 is read by YAML as the octal number 10; write 10"),
+    ("name: 1:20\n", 1, 7, "1:20 is read by YAML as the base-60 number 80"),
+    ("name: a\u2028b\n", 1, 8, "U+2028 (LINE SEPARATOR) is a line break to YAML but not to editors"),
     ("a: " + "[" * 40 + "]" * 40 + "\n", 1, 35, "nesting deeper than 32 levels"),
 ])
 def test_what_content_may_not_hold_is_refused_where_it_stands(text, line, column, message):

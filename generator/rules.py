@@ -1,0 +1,163 @@
+"""Content rules that JSON Schema cannot say: whole numbers, visible names, well-formed URLs, sizes in order.
+
+validate.validate_document applies them to a document that passed its schema; each broken rule
+is a Problem at a path of keys, which validate locates in the file like a schema error.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+# Letters and symbols that fonts draw as nothing: Hangul fillers and the blank braille pattern.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Control, format (zero-width, bidi), combining, space, line and paragraph separator characters.
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp"})
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One broken rule: where (keys into the document) and what was expected and found."""
+
+    keys: tuple
+    message: str
+
+
+def visible(text: str) -> bool:
+    """Return True when the text has at least one character a reader can see."""
+    if text.isascii():
+        return any("!" <= ch <= "~" for ch in text)
+    return any(ch not in _BLANK_LETTERS and unicodedata.category(ch) not in _UNSEEN_CATEGORIES for ch in text)
+
+
+def is_absolute_url(value: str) -> bool:
+    """Return True for a value written as an absolute http(s) URL (the scheme in any case)."""
+    return value[:8].lower().startswith(("https://", "http://"))
+
+
+def url_problem(value: str) -> str:
+    """Return what is wrong with an absolute http(s) URL as a page may publish it, or ""."""
+    if any(ch.isspace() or not ch.isprintable() for ch in value):
+        return "it holds a space or an invisible character"
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # raises for a port that is not a number from 0 to 65535
+    except ValueError as error:
+        return str(error)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "it names no host"
+    if parts.username is not None or parts.password is not None:
+        return "it holds a user name or password, which every page would publish"
+    if port == 0:
+        return "port 0 is no port"
+    return ""
+
+
+def base_url_problem(value: str) -> str:
+    """Return what is wrong with a site's base URL (every absolute URL is built from it), or ""."""
+    problem = url_problem(value)
+    if problem:
+        return problem
+    if not value.isascii():
+        return "it holds characters outside ASCII: write the host in punycode (xn--...) and %-encode the path"
+    parts = urlsplit(value)
+    if parts.query or parts.fragment or value.endswith(("?", "#")):
+        return "it has a query or a fragment; a base URL is a folder"
+    segments = parts.path.split("/")[1:-1]
+    if "" in segments:
+        return "its path has an empty segment (//), which browsers read as another host"
+    if "." in segments or ".." in segments:
+        return "its path has a '.' or '..' segment"
+    return ""
+
+
+def problems(data: object, schema: str) -> Iterator[Problem]:
+    """Yield every rule a schema-valid document breaks."""
+    yield from _fractions(data, ())
+    if schema == "course":
+        yield from _course(data)
+    elif schema == "site":
+        yield from _site(data)
+    elif schema in ("users", "categories"):
+        for index, entry in enumerate(data):
+            yield from (_user if schema == "users" else _category)(entry, (index,))
+
+
+def _fractions(value: object, keys: tuple) -> Iterator[Problem]:
+    """Every number of the model is an integer: a YAML float (1.0, 24.5) is refused wherever it stands.
+
+    JSON Schema counts 1.0 as an integer; the feeds would then say "id": 1.0, and a page "50.0%".
+    """
+    if type(value) is float:
+        yield Problem(keys, f"expected an integer, found a number ({value}): write whole numbers without a point")
+    elif type(value) is dict:
+        for key, item in value.items():
+            if type(item) in (float, dict, list):
+                yield from _fractions(item, (*keys, key))
+    elif type(value) is list:
+        for index, item in enumerate(value):
+            yield from _fractions(item, (*keys, index))
+
+
+MAX_NESTING = 64  # levels of quotes, lists and HTML a description may nest: sanitising is quadratic in depth
+
+
+def _course(data: dict) -> Iterator[Problem]:
+    if not visible(data["name"]):
+        yield Problem(("name",), "expected a name with at least one visible character, found only invisible ones")
+    description = data.get("description", "")
+    if description.count(">") + description.count("<") > MAX_NESTING:  # fewer cannot nest deeper
+        from generator.markup import nesting_depth  # Markdown's libraries only for the rare deep text
+
+        depth = nesting_depth(description)
+        if depth > MAX_NESTING:
+            yield Problem(("description",), f"expected quotes, lists and HTML nested at most {MAX_NESTING} "
+                                            f"levels deep, found {depth}")
+    og_image = data.get("og_image", "")
+    if is_absolute_url(og_image):
+        yield from _url(("og_image",), og_image)
+    if isinstance(data["created_by"], dict):
+        yield from _user(data["created_by"], ("created_by",))
+    for index, category in enumerate(data.get("categories", [])):
+        if isinstance(category, dict):
+            yield from _category(category, ("categories", index))
+
+
+def _site(data: dict) -> Iterator[Problem]:
+    if not visible(data["title"]):
+        yield Problem(("title",), "expected a title with at least one visible character, found only invisible ones")
+    problem = base_url_problem(data["base_url"])
+    if problem:
+        yield Problem(("base_url",), f"expected an absolute http(s) URL such as \"https://courses.example.org/\", "
+                                     f"but {problem}")
+    default_image = data.get("default_image", "")
+    if is_absolute_url(default_image):
+        yield from _url(("default_image",), default_image)
+    sizes = data.get("image_sizes", {})
+    order = [name for name in ("bigger", "big", "medium", "small") if name in sizes]
+    for larger, smaller in zip(order, order[1:]):
+        if sizes[larger] < sizes[smaller]:
+            yield Problem(("image_sizes", smaller), f"expected {smaller} to be no larger than {larger} "
+                                                    f"({sizes[larger]}), found {sizes[smaller]}")
+
+
+def _user(user: dict, keys: tuple) -> Iterator[Problem]:
+    if not visible(user["username"]):
+        yield Problem((*keys, "username"), "expected a username with at least one visible character")
+    avatar = user.get("avatar", "")
+    if avatar:
+        yield from _url((*keys, "avatar"), avatar)
+
+
+def _category(category: dict, keys: tuple) -> Iterator[Problem]:
+    if not visible(category["name"]):
+        yield Problem((*keys, "name"), "expected a name with at least one visible character, found only invisible ones")
+
+
+def _url(keys: tuple, value: str) -> Iterator[Problem]:
+    problem = url_problem(value) if is_absolute_url(value) else "it is not an absolute http(s) URL"
+    if problem:
+        yield Problem(keys, f"expected an absolute http(s) URL such as \"https://cdn.example.org/a.png\", "
+                            f"but {problem}")
