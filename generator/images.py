@@ -19,12 +19,13 @@ from generator.imaging import Encoded, SourceInfo, Spec
 from generator.issues import CoursegenError, Issue
 from generator.model import Catalog, Course
 from generator.privacy import PublicView, public_view
+from generator.rules import is_absolute_url
 from generator.sources import Document, locate
 from generator.validate import describe
 
 IMAGES_DIR = "images"  # authored paths start with it, relative to the content directory
 MAX_SOURCE_BYTES = 50 * 1024 * 1024
-RECIPE = "4"  # bump whenever imaging makes different bytes from the same input
+RECIPE = "5"  # bump whenever imaging makes different bytes from the same input
 FORMATS = ("jpeg", "webp")  # every square exists as a JPEG (the model's URL) and a smaller WebP
 _EXAMPLE = '(such as "images/cafe.jpg")'
 URL_FIELDS = ("og_image", "default_image")  # an absolute URL is allowed there too
@@ -97,7 +98,7 @@ def check_images(content: Path, document: Document, sizes: ImageSizes, cache: Im
     found, issues = {}, []
     for name in ("image_original", "og_image", "default_image"):
         value = document.data.get(name) if isinstance(document.data, dict) else None
-        if not isinstance(value, str) or (name in URL_FIELDS and value.startswith(("https://", "http://"))):
+        if not isinstance(value, str) or (name in URL_FIELDS and is_absolute_url(value)):
             continue
         source = _path_problem(value, name)
         if not source:
@@ -220,7 +221,7 @@ def _plan(course: Course, catalog: Catalog, preview: bool) -> dict[str, tuple[So
 def _course_images(course: Course, site: SiteConfig, pictures: dict[str, Picture]) -> CourseImages:
     squares = tuple((name, pictures[f"{name}:jpeg"], pictures[f"{name}:webp"])
                     for name, _ in site.image_sizes.items() if f"{name}:jpeg" in pictures)
-    authored_url = course.og_image if course.og_image.startswith(("https://", "http://")) else ""
+    authored_url = course.og_image if is_absolute_url(course.og_image) else ""
     return CourseImages(squares, pictures.get("og"), authored_url)
 
 

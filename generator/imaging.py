@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-FORMATS = ("JPEG", "PNG", "WEBP", "GIF")  # Pillow's names of the formats coursegen reads
+FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF")  # Pillow's names of the formats coursegen reads (MPO: a phone's JPEG)
 MAX_PIXELS = 100_000_000  # 10,000 × 10,000: anything larger is refused as a possible decompression bomb
 SOCIAL_SIZE = (1200, 630)
 OG_MAX_WIDTH = 1200
@@ -73,7 +73,12 @@ def inspect(data: bytes) -> SourceInfo | str:
         return _bomb(f"{int(pixels.group(1)):,} pixels" if pixels else "too many pixels")
     except Image.UnidentifiedImageError:
         return "is not an image: expected a JPEG, PNG, WebP or GIF file"
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except ValueError as exc:
+        if "MAX_TEXT_CHUNK" in str(exc):
+            return ("holds a metadata text block that unpacks to more than 1 MB, refused as a possible "
+                    "decompression bomb: save the image without its metadata")
+        return f"is truncated or corrupt ({exc}); export it again"
+    except (OSError, SyntaxError, EOFError) as exc:
         return f"is truncated or corrupt ({exc}); export it again"
 
 
@@ -83,37 +88,62 @@ def _bomb(claim: str) -> str:
 
 
 def render(data: bytes, specs: list[Spec]) -> dict[Spec, Encoded]:
-    """Decode the source once and return every requested derivative."""
-    largest = max((s.size if s.kind == "square" else SOCIAL_SIZE[1]) for s in specs)
-    if any(s.kind == "fit" for s in specs):
-        largest = OG_MAX_WIDTH
-    with _quiet(), Image.open(io.BytesIO(data)) as opened:
-        _limit_decoding(opened, largest)
-        orientation = _orientation(opened)
-        opened.load()
-        profile = opened.info.get("icc_profile")
-        image = _reduced(opened, largest)  # the full-size pixels are freed when `opened` closes
-    image = _to_rgb(_in_srgb(_upright(image, orientation), profile))
-    squares: dict[int, Image.Image] = {}
+    """Return every requested derivative, each a function of the source and its own spec alone.
+
+    A derivative's bytes must not depend on which others are made with it: they are cached and
+    published under a name made of the source and the spec (images.derivative_key), and a build
+    that makes one again (its cache entry gone, or another course's needs changed) must make the
+    same bytes. So each spec's pixels come from the source decoded at the scale it needs (a JPEG
+    decodes at 1/2, 1/4 or 1/8 cheaply), once per scale, and reduced by the factor it needs.
+    """
+    with _quiet(), Image.open(io.BytesIO(data)) as probe:
+        size, jpeg = probe.size, probe.format in ("JPEG", "MPO")
+    by_scale: dict[int, list[Spec]] = {}
+    for spec in specs:
+        by_scale.setdefault(_decode_scale(size, _need(spec)) if jpeg else 1, []).append(spec)
     made = {}
-    for spec in sorted(specs, key=lambda s: -s.size):
-        if spec.kind == "square":
-            if spec.size not in squares:
-                squares[spec.size] = _square(squares[min(squares)] if squares else image, spec.size)
-            picture = squares[spec.size]
-        elif spec.kind == "social":
-            picture = _social(image, *spec.text)
-        else:
-            picture = _fit(image, OG_MAX_WIDTH)
-        made[spec] = _encode(picture, spec.format)
+    for scale, group in sorted(by_scale.items()):
+        with _quiet(), Image.open(io.BytesIO(data)) as opened:
+            if scale > 1:
+                opened.draft("RGB", (math.ceil(size[0] / scale), math.ceil(size[1] / scale)))
+            orientation = _orientation(opened)
+            opened.load()
+            profile = opened.info.get("icc_profile")
+            bases: dict[int, Image.Image] = {}  # reduction factor -> the upright sRGB pixels, reduced by it
+            for spec in sorted(group, key=repr):
+                factor = max(1, min(opened.size) // (2 * _need(spec)))
+                if factor not in bases:
+                    bases[factor] = _to_rgb(_in_srgb(_upright(_reduced(opened, factor), orientation), profile))
+                made[spec] = _encode(_derived(bases[factor], spec), spec.format)
     return made
+
+
+def _need(spec: Spec) -> int:
+    """Return the shorter side, in pixels, that a derivative needs of its source."""
+    if spec.kind == "square":
+        return spec.size
+    return SOCIAL_SIZE[1] if spec.kind == "social" else OG_MAX_WIDTH
+
+
+def _decode_scale(size: tuple[int, int], need: int) -> int:
+    """Return the largest JPEG decoding scale (1, 2, 4 or 8) that keeps the shorter side at `need` or more."""
+    return next((scale for scale in (8, 4, 2) if min(size) // scale >= need), 1)
+
+
+def _derived(image: Image.Image, spec: Spec) -> Image.Image:
+    if spec.kind == "square":
+        return _square(image, spec.size)
+    if spec.kind == "social":
+        return _social(image, *spec.text)
+    return _fit(image, OG_MAX_WIDTH)
 
 
 @contextlib.contextmanager
 def _quiet():
-    """Silence Pillow's size warning: MAX_PIXELS is checked explicitly, with a clearer message."""
+    """Silence Pillow's warnings: MAX_PIXELS is checked explicitly, with a clearer message, and a warning about
+    a source's EXIF block ("Corrupt EXIF data") names no image and changes nothing that is published."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore")
         yield
 
 
@@ -124,10 +154,11 @@ def _orientation(image: Image.Image) -> int:
         return 1
 
 
-def _reduced(image: Image.Image, side: int) -> Image.Image:
-    """Return a copy shrunk by a whole factor (fast, box-filtered) while its shorter side stays at least
-    twice `side`: Lanczos then works on a few megapixels, not on a 10,000-pixel PNG."""
-    factor = max(1, min(image.size) // (2 * side))
+def _reduced(image: Image.Image, factor: int) -> Image.Image:
+    """Return a copy shrunk by a whole factor (fast, box-filtered): Lanczos then works on a few
+    megapixels, not on a 10,000-pixel PNG."""
+    if "transparency" in image.info and image.mode in ("P", "RGB", "L"):
+        image = image.convert("RGBA")  # a colour key (PNG's tRNS) becomes alpha before pixels are mixed
     if factor == 1:
         return image.copy()
     if image.mode not in ("RGB", "RGBA", "L", "LA", "CMYK"):
@@ -177,7 +208,7 @@ def _in_srgb(image: Image.Image, profile: bytes | None) -> Image.Image:
 
 def _to_rgb(image: Image.Image) -> Image.Image:
     """Return an RGB image: palette, CMYK, grey and 16-bit modes converted; transparency onto white."""
-    if image.mode == "P" and "transparency" in image.info or image.mode in ("PA", "LA", "La", "RGBa"):
+    if "transparency" in image.info and image.mode in ("P", "RGB", "L") or image.mode in ("PA", "LA", "La", "RGBa"):
         image = image.convert("RGBA")
     if image.mode == "RGBA":
         flat = Image.new("RGB", image.size, BACKGROUND)
@@ -198,11 +229,14 @@ def _square(image: Image.Image, size: int) -> Image.Image:
                         reducing_gap=3.0)
 
 
-def _fit(image: Image.Image, max_width: int) -> Image.Image:
+def _fit(image: Image.Image, side: int) -> Image.Image:
+    """Return the image fitted within side × side pixels (never enlarged): however long or tall, it stays an image."""
     width, height = image.size
-    if width <= max_width:
+    scale = min(side / width, side / height)
+    if scale >= 1:
         return image
-    return image.resize((max_width, round(height * max_width / width)), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    fitted = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return image.resize(fitted, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def _social(image: Image.Image, name: str, site_title: str) -> Image.Image:
@@ -247,11 +281,18 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
 
 
 def _ellipsis(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> str:
+    """Return the longest start of `text` that fits `width` with an ellipsis (found by halving: a 20,000-character
+    title measured one character less at a time took minutes)."""
     if draw.textlength(text, font=font) <= width:
         return text
-    while text and draw.textlength(text + "…", font=font) > width:
-        text = text[:-1]
-    return text + "…"
+    fits, too_long = 0, len(text)
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        if draw.textlength(text[:middle] + "…", font=font) <= width:
+            fits = middle
+        else:
+            too_long = middle
+    return text[:fits] + "…"
 
 
 def font(size: int) -> ImageFont.FreeTypeFont:
