@@ -22,7 +22,7 @@ import orjson
 
 from generator import __version__
 
-_FORMAT = 18
+_FORMAT = 19
 RACY_WINDOW_NS = 3_000_000_000
 _STAMP = (_FORMAT, __version__, sys.version_info[:2])
 

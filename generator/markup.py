@@ -17,7 +17,7 @@ from generator.descriptions import Rendered
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code", "pre",
     "blockquote", "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th", "td",
-    "dl", "dt", "dd", "sup", "sub", "del", "abbr", "input",
+    "dl", "dt", "dd", "sup", "sub", "del", "abbr",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -26,8 +26,10 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align"},
     "td": {"align"},
     "ol": {"start"},
-    "input": {"type", "checked", "disabled"},  # GitHub task lists: "- [x] done"
 }
+# GitHub's task lists ("- [x] done") as cmark writes them, shown as the characters they draw: a
+# form field without a label is an accessibility failure, and no other <input> belongs in a page.
+TASK_MARKERS = {'<input type="checkbox" disabled="" />': "\u2610", '<input type="checkbox" checked="" disabled="" />': "\u2611"}
 URL_SCHEMES = {"http", "https", "mailto"}
 EXCERPT_LENGTH = 200
 
@@ -90,6 +92,7 @@ _CLEANER = nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_sch
 _TAG = re.compile(r"<[^>]+>")
 # An <a> the cleaner kept without an href (its URL was refused, or it had none): nh3 writes every
 # attribute double-quoted with ">" escaped, and a link never holds a link, so this finds it whole.
+_IMAGE_WITHOUT_ALT = re.compile(r'<img(?![^>]*\salt=")')
 _HREFLESS_LINK = re.compile(r'<a(?=[\s>])(?![^>]*\shref=")[^>]*>(.*?)</a>', re.DOTALL)
 
 
@@ -97,10 +100,17 @@ def render_description(text: str) -> str:
     """Return the Markdown description as HTML that is safe to put in any page."""
     # A description's own "# Heading" would compete with the page's <h1>: shift it to <h2>.
     raw = markdown_to_html(text).replace("<h1", "<h2").replace("</h1>", "</h2>")
+    if "<input" in raw:
+        for field, marker in TASK_MARKERS.items():
+            raw = raw.replace(field, marker)
     clean = _CLEANER.clean(raw)
     # A link whose URL was refused (javascript:, data:) becomes its text: an <a> without href but
     # with the rel the cleaner adds is invalid HTML, and a link that goes nowhere helps no reader.
-    return _HREFLESS_LINK.sub(r"\1", clean) if "<a" in clean else clean
+    if "<a" in clean:
+        clean = _HREFLESS_LINK.sub(r"\1", clean)
+    if "<img" in clean:  # an image without alt is read out by its file name: raw HTML may lack one
+        clean = _IMAGE_WITHOUT_ALT.sub('<img alt=""', clean)
+    return clean
 
 
 def describe(text: str) -> Rendered:
@@ -110,12 +120,31 @@ def describe(text: str) -> Rendered:
 
 
 def first_paragraph_text(safe_html: str) -> str:
-    """Return the first paragraph of rendered HTML as plain text, trimmed to ~200 characters."""
-    start = safe_html.find("<p>")
-    end = safe_html.find("</p>", start) if start >= 0 else -1
-    if end < 0:
-        return ""
-    return trim_words(plain_text(safe_html[start + 3:end]), EXCERPT_LENGTH)
+    """Return the first paragraph of rendered HTML that has text, as plain text trimmed to ~200 characters.
+
+    A paragraph of an image alone (a banner above the text) says nothing: the next one is taken.
+    """
+    end = 0
+    while (start := safe_html.find("<p>", end)) >= 0 and (end := safe_html.find("</p>", start)) >= 0:
+        text = plain_text(safe_html[start + 3:end])
+        if text:
+            return trim_words(text, EXCERPT_LENGTH)
+    return ""
+
+
+def nesting_depth(text: str) -> int:
+    """Return how deep the blocks and elements of a Markdown description nest (quotes, lists, raw HTML)."""
+    depth = deepest = 0
+    for closing, name, self_closing in _TAG_PARTS.findall(markdown_to_html(text)):
+        if name.lower() in _VOID or self_closing:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+_TAG_PARTS = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^<>]*?(/?)>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 
 
 def plain_text(fragment: str) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from generator.config import SiteConfig
 from generator.model import Course
+from generator.rules import is_absolute_url
 
 DEFAULT_IMAGE_PATH = "assets/og-default.png"  # shipped with the generator, copied into every site
 DEFAULT_IMAGE_SIZE = (1200, 630)
@@ -64,7 +65,7 @@ def lock_description(course: Course) -> str:
 
 def absolute_image(site: SiteConfig, value: str) -> str:
     """Return an authored image reference as an absolute URL ("" stays "")."""
-    if not value or value.startswith(("https://", "http://")):
+    if not value or is_absolute_url(value):
         return value
     return site.base_url + value.lstrip("/")
 
@@ -75,8 +76,16 @@ def default_image(site: SiteConfig) -> str:
 
 
 def page_title(title: str, site: SiteConfig) -> str:
-    """Return a <title>: the page's own title, then the site's name."""
-    return title if title == site.title else f"{title} · {site.title}"
+    """Return a <title>: the page's own title, then the site's name.
+
+    A title holding bidi controls is isolated (U+2068 … U+2069): an override left open in a
+    course name would otherwise turn the site's name around too.
+    """
+    if title == site.title:
+        return title
+    if any("\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in title):
+        title = f"\u2068{title}\u2069"
+    return f"{title} · {site.title}"
 
 
 def course_jsonld(course: Course, site: SiteConfig, url: str, description: str, image: str) -> dict:

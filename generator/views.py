@@ -19,9 +19,18 @@ SEARCH_SCRIPT = "assets/search.js"
 def site_view(site: SiteConfig, *, preview: bool) -> dict:
     """Return what every template may know about the site."""
     return {"title": site.title, "description": site.description, "language": site.language,
+            "locale": og_locale(site.language),
             "home": site.base_path, "preview": preview,
             "search_index": site.base_path + SEARCH_INDEX, "search_script": site.base_path + SEARCH_SCRIPT,
             "feed": site.base_path + "feeds/open.feed.json"}
+
+
+def og_locale(language: str) -> str:
+    """Return a BCP 47 tag as Open Graph's locale wants it, language_TERRITORY: "zh-Hant-TW" → "zh_TW"."""
+    language, *subtags = language.split("-")
+    territory = next((tag for tag in subtags if (len(tag) == 2 and tag.isalpha()) or (len(tag) == 3 and tag.isdigit())),
+                     "")
+    return language.lower() + (f"_{territory.upper()}" if territory else "")
 
 
 def category_link(category: Category, site: SiteConfig) -> dict:
