@@ -136,6 +136,7 @@ def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], plan
         digests[target] = render.job_digest(job, fingerprints[job.template])
         if cache.pages.get(target) != digests[target] or not staging.reuse(target):
             to_render.append(target)
+    staging.replacing(to_render)
     if to_render:
         templating.compile_templates(env)  # here, once, rather than in every worker that forks from here
     shared = (env, by_target, staging.root, staging.present, plan.card_folder, os.getpid(), plan.descriptions)

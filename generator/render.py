@@ -7,7 +7,7 @@ import math
 import mmap
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -330,7 +330,7 @@ def _page_job(context: RenderContext, name: str, **values) -> PageJob:
 
 def _values(context: RenderContext, **values) -> dict:
     """Return a page's values as templates see them: plain data only (the sandbox reads nothing else)."""
-    values["head"] = asdict(values["head"])
+    values["head"] = values["head"].values()
     values.setdefault("jsonld", None)
     values["site"] = views.site_view(context.catalog.site, preview=context.preview)
     return values

@@ -17,6 +17,7 @@ import yaml
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
 _TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
 MAX_DEPTH = 32  # a course file is four levels deep at most; libyaml itself stops at 1,000
 INT64 = (-2**63, 2**63 - 1)
 _OCTAL = re.compile(r"[-+]?0[0-7_]+$")  # YAML 1.1's octal: 010 is 8
@@ -114,13 +115,13 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> dict:
         mapping: dict[str, object] = {}
-        lines: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = self._key(key_node)
+            # A plain text key, the common case, without a call; anything else is _key's to judge.
+            key = key_node.value if key_node.tag == _STR and type(key_node) is yaml.ScalarNode else self._key(key_node)
             if key in mapping:
-                raise _problem(key_node, f"duplicate key '{key}' (first on line {lines[key]}): "
+                first = next(other for other, _ in node.value if other.value == key)
+                raise _problem(key_node, f"duplicate key '{key}' (first on line {first.start_mark.line + 1}): "
                                          f"a field may be written once")
-            lines[key] = key_node.start_mark.line + 1
             mapping[key] = self.value(value_node, depth + 1)
         return mapping
 

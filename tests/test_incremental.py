@@ -309,3 +309,26 @@ def test_descriptions_read_ahead_are_those_read_one_by_one(tmp_path):
     assert descriptions[8] == Rendered("<p>8</p>", "excerpt 8")
     with pytest.raises(CoursegenError, match="damaged"):  # missing from the store: said, never shown empty
         descriptions[7]
+
+
+def test_the_records_of_both_copies_are_what_a_fresh_stat_finds(project):
+    """The spare's record is brought up to date with what a build touched, not stat'ed afresh: it must agree."""
+    from generator import cache as cache_store
+    from generator import outputrecord
+
+    project.add(course(1, "One"), course(2, "Two", categories=["music"]), course(3, "Three"))
+    assert project.build("--quiet") == 0
+    edits = [lambda: project.add(course(2, "Two Renamed", categories=["music"])),  # a page moves: a redirect
+             lambda: (project.content / "courses/3.yaml").unlink(),  # pages and a folder go
+             lambda: project.add(course(4, "Four", categories=["programming", "music"])),  # folders appear
+             lambda: project.add(course(1, "One", description="Another first paragraph."))]
+    for edit in edits:
+        edit()
+        assert project.build("--quiet") == 0
+        for copy in (project.out, project.root / ".output.spare"):
+            if not copy.exists():
+                continue
+            record = outputrecord.Record.load(copy, cache_store.records_dir(project.out))
+            assert record is not None and record.check().intact, copy
+            fresh = outputrecord.Record.take(copy, record.paths)
+            assert (list(fresh.files), list(fresh.folders)) == (list(record.files), list(record.folders)), copy
