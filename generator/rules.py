@@ -29,8 +29,8 @@ class Problem:
 
 def visible(text: str) -> bool:
     """Return True when the text has at least one character a reader can see."""
-    if text.isascii():
-        return any("!" <= ch <= "~" for ch in text)
+    if text.isascii():  # control characters are the schema's to refuse: here only spaces are unseen
+        return not text.isspace() and text != ""
     return any(ch not in _BLANK_LETTERS and unicodedata.category(ch) not in _UNSEEN_CATEGORIES for ch in text)
 
 
@@ -100,22 +100,27 @@ def _fractions(data: object, fields: tuple[tuple, ...]) -> Iterator[Problem]:
     JSON Schema counts 1.0 as an integer; the feeds would then say "id": 1.0, and a page "50.0%".
     A float anywhere else is a type error the schema reports already.
     """
+    floats: list[tuple[tuple, float]] = []
     for field in fields:
-        for keys, value in _values_at(data, field, ()):
-            if type(value) is float:
-                yield Problem(keys, f"expected an integer, found a number ({value}): write whole numbers "
-                                    f"without a point")
+        _floats_at(data, field, (), floats)
+    for keys, value in floats:
+        yield Problem(keys, f"expected an integer, found a number ({value}): write whole numbers without a point")
 
 
-def _values_at(value: object, field: tuple, keys: tuple) -> Iterator[tuple[tuple, object]]:
-    """Yield (keys, value) for each value at a schema path ("*": every item of a list)."""
-    if not field:
-        yield keys, value
-    elif field[0] == "*":
-        for index, item in enumerate(value if type(value) is list else ()):
-            yield from _values_at(item, field[1:], (*keys, index))
-    elif type(value) is dict and field[0] in value:
-        yield from _values_at(value[field[0]], field[1:], (*keys, field[0]))
+def _floats_at(value: object, field: tuple, keys: tuple, found: list) -> None:
+    """Add (keys, value) to `found` for each float at a schema path ("*": every item of a list)."""
+    for depth, step in enumerate(field):
+        if step == "*":
+            if type(value) is list:
+                for index, item in enumerate(value):
+                    if type(item) is dict:
+                        _floats_at(item, field[depth + 1:], (*keys, *field[:depth], index), found)
+            return
+        if type(value) is not dict or step not in value:
+            return
+        value = value[step]
+    if type(value) is float:
+        found.append(((*keys, *field), value))
 
 
 @functools.cache
@@ -145,7 +150,7 @@ def _course(data: dict) -> Iterator[Problem]:
     if not visible(data["name"]):
         yield Problem(("name",), "expected a name with at least one visible character, found only invisible ones")
     description = data.get("description", "")
-    if description.count(">") + description.count("<") > MAX_NESTING:  # fewer cannot nest deeper
+    if description.count(">") > MAX_NESTING:  # a quote and a tag each take one: fewer cannot nest deeper
         from generator.markup import nesting_depth  # Markdown's libraries only for the rare deep text
 
         depth = nesting_depth(description)
