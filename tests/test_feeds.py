@@ -14,7 +14,9 @@ DASHBOARD_FIELDS = ["id", "name", "slug", "type", "privacy", "hide_member_count"
                     "meta_description", "og_title", "og_description", "og_image", "image_bigger",
                     "image_big", "image_medium", "image_small", "deleted", "join_status",
                     "user_completion_rate", "created_at", "created_by", "categories", "avg_completion_rate"]
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "course_dashboard.md"
+# The model as its owners define it (shared/seed/course_dashboard.md), kept beside the tests so that
+# every checkout checks the schema against it.
+SEED = Path(__file__).parent / "model" / "course_dashboard.md"
 
 
 def dashboard_schema() -> dict:
@@ -35,11 +37,29 @@ def test_dashboard_schema_has_every_field_of_the_model_in_order():
     jsonschema.Draft202012Validator.check_schema(schema)
 
 
-def test_dashboard_schema_agrees_with_the_seed_when_present():
-    if not SEED.exists():  # the seed lives beside the repository in this workplace, not inside it
-        return
-    seed_fields = json.loads(SEED.read_text("utf-8").split("```json")[1].split("```")[0])
+def test_dashboard_schema_agrees_with_the_model_definition():
+    text = SEED.read_text("utf-8")
+    seed_fields = json.loads(text.split("```json")[1].split("```")[0])
     assert list(seed_fields) == DASHBOARD_FIELDS
+    schema = dashboard_schema()
+    json_types = {"integer": "integer", "string": "string", "boolean": "boolean"}
+    for name, kind in seed_fields.items():
+        declared = schema["properties"][name]
+        if kind == {}:  # an object: User Minimal
+            assert declared["$ref"] == "#/$defs/user_minimal", name
+        elif kind == []:
+            assert declared["type"] == "array", name
+        elif name == "join_status":  # the seed marks it nullable in its enumerated values (null)
+            assert declared["type"] == ["string", "null"]
+        else:
+            assert declared["type"] == json_types[kind], name
+    enumerated = {}
+    for row in text.split("#### Enumerated Values")[1].splitlines():
+        cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0] in ("type", "privacy", "join_status"):
+            enumerated.setdefault(cells[0], []).append(None if cells[1] == "null" else cells[1])
+    for name, values in enumerated.items():
+        assert schema["properties"][name]["enum"] == values, name
 
 
 def test_every_feed_item_validates_and_has_exactly_the_model_fields(project):
