@@ -146,3 +146,33 @@ def test_a_busy_port_is_a_usage_error(project, capsys):
 def test_a_port_that_is_not_a_number_is_a_usage_error():
     result = run("serve", "--port", "http")
     assert result.returncode == 2 and "expected a port number" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ctrl_c_stops_serve_while_a_template_never_finishes(project, tmp_path):
+    """A template edited into an endless loop must not wedge serve: Ctrl-C stops it at once, long before
+    the page's 10 s limit, and the temporary preview goes with it."""
+    project.add(course(1, "First"))
+    templates, temp = tmp_path / "templates", tmp_path / "tmp"
+    templates.mkdir()
+    temp.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temp), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(project.content),
+                                "--templates", str(templates), "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        for line in process.stdout:  # the first build's summary, then the address
+            if "serving a preview" in line:
+                break
+        (templates / "course.html").write_text(
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "utf-8")
+        until(lambda: any(temp.rglob(".output.building-*")), "the rebuild to start")
+        time.sleep(0.5)  # well inside the endless page
+        process.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        assert process.wait(timeout=WAIT) == 0
+        assert time.monotonic() - started < 5
+        assert list(temp.iterdir()) == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=WAIT)
