@@ -3,8 +3,8 @@
 Every example takes one file of a valid catalog (a course file, site.yaml, users.yaml or
 categories.yaml), mutates it (a value or a key replaced by a hostile YAML snippet, a line
 added, dropped or repeated, the file cut short, random bytes written into it) and builds.
-Whatever the input, the build exits 0, 1 or 2, prints no traceback, and when it fails leaves
-the output byte-identical. CI runs a few hundred examples, derandomised; for a longer run with
+Whatever the input, the build exits 0, 1 or 2 and prints no traceback; when it fails it leaves
+the output byte-identical, and when it succeeds it makes exactly what a cold build makes. CI runs a few hundred examples, derandomised; for a longer run with
 new examples each time:
 
     COURSEGEN_FUZZ_EXAMPLES=10000 COURSEGEN_FUZZ_RANDOM=1 .venv/bin/python -m pytest tests/test_fuzz.py
@@ -103,15 +103,26 @@ def built(tmp_path_factory) -> Path:
     return root
 
 
-def build(root: Path) -> tuple[int, str]:
+def build(root: Path, out: str = "output", *extra: str) -> tuple[int, str]:
     """Build, always against the first build's history: a mutation that published a draft must not make every
     later example fail the back-to-draft rule."""
-    out, err = io.StringIO(), io.StringIO()
+    printed, errors = io.StringIO(), io.StringIO()
     history = ["--previous", str(root / "first-manifest.json")] if (root / "first-manifest.json").exists() else []
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main(["build", "--quiet", "--jobs", "1", "--content", str(root / "content"), "--out", str(root / "output"),
-                       *history])
-    return status, out.getvalue() + err.getvalue()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(errors):
+        status = main(["build", "--quiet", "--jobs", "1", "--content", str(root / "content"), "--out", str(root / out),
+                       *history, *extra])
+    return status, printed.getvalue() + errors.getvalue()
+
+
+def cold_build(root: Path) -> dict[str, bytes]:
+    """Return what a build from nothing makes of the same files: an incremental build must make exactly that."""
+    status, printed = build(root, "cold", "--no-cache")
+    assert status == 0, printed
+    try:
+        return snapshot(root / "cold")
+    finally:
+        shutil.rmtree(root / "cold")
+        shutil.rmtree(root / ".cold.spare", ignore_errors=True)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -132,6 +143,8 @@ def test_a_mutated_file_never_ends_in_a_traceback_or_a_damaged_output(built, tar
         assert "Traceback" not in printed and "internal error" not in printed, printed
         if status != 0:
             assert snapshot(built / "output") == before, f"a failed build changed the output:\n{printed}"
+        else:
+            assert snapshot(built / "output") == cold_build(built), "the rebuild made other bytes than a cold build"
     finally:
         path.write_bytes(original)
 
