@@ -1,4 +1,5 @@
-"""Regenerate tests/cases/invalid/expected.txt from what `coursegen check` reports now.
+"""Regenerate what the tests expect: tests/cases/invalid/expected.txt from what `coursegen check` reports
+now, and the golden output trees in tests/output/ (tests/golden.py).
 
     python -m tests.refresh_expected
 
@@ -12,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from generator.cli import main
+from tests import golden
 from tests.conftest import CATEGORIES, SITE, USERS, Project, course
 
 CASES = Path(__file__).parent / "cases" / "invalid"
@@ -38,6 +40,7 @@ def main_refresh() -> None:
     for case in sorted(CASES.glob("*.yaml")):
         lines += [f"== {case.name}", *report(case), ""]
     (CASES / "expected.txt").write_text("\n".join(lines), "utf-8")
+    golden.refresh()
 
 
 if __name__ == "__main__":
