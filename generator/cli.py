@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"coursegen: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BuildFailed as exc:
-        from generator.report import format_text
+        from generator.commands.report import format_text
 
         print(format_text(exc.issues, color=_color()), file=sys.stderr)
         print(f"build failed: {exc}; the previous output was left as it was", file=sys.stderr)
@@ -135,7 +135,7 @@ def _save_traceback(error: BaseException, args: argparse.Namespace) -> str:
     import time
     import traceback
 
-    from generator.imagecache import CACHE_DIR
+    from generator.images.cache import CACHE_DIR
 
     text = f"coursegen {__version__} {' '.join(sys.argv[1:])}\n\n" + "".join(traceback.format_exception(error))
     name = f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
@@ -151,7 +151,7 @@ def _save_traceback(error: BaseException, args: argparse.Namespace) -> str:
 
 
 def _options(args: argparse.Namespace):
-    from generator.pipeline import Options
+    from generator.commands.check import Options
 
     _require_content(args)
     templates = getattr(args, "templates", None)
@@ -159,7 +159,7 @@ def _options(args: argparse.Namespace):
         raise UsageError(f"--templates {templates} is not a folder; give the folder your templates are in")
     base_url = getattr(args, "base_url", None)
     if base_url is not None:
-        from generator.rules import base_url_problem
+        from generator.content.rules import base_url_problem
 
         problem = base_url_problem(base_url)
         if problem:
@@ -181,9 +181,9 @@ def _jobs(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from generator.pipeline import build
-    from generator.progress import Progress, wanted
-    from generator.report import format_text, summary_line
+    from generator.commands.check import build
+    from generator.commands.progress import Progress, wanted
+    from generator.commands.report import format_text, summary_line
 
     options = _options(args)
     with Progress(sys.stderr, enabled=wanted(sys.stderr) and not args.quiet) as progress:
@@ -196,8 +196,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from generator.pipeline import check
-    from generator.report import render_check
+    from generator.commands.check import check
+    from generator.commands.report import render_check
 
     result = check(_options(args))
     out, err = render_check(result.issues, args.format, args.content.as_posix(), color=_color())
@@ -216,7 +216,7 @@ def _color() -> bool:
 def _new(args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
 
-    from generator.scaffold import plan_course, write_new
+    from generator.commands.new import plan_course, write_new
 
     scaffold = plan_course(_require_content(args), args.name, datetime.now(timezone.utc))
     write_new(scaffold)
@@ -226,14 +226,14 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from generator.serve import serve
+    from generator.commands.serve import serve
 
     options = _options(args)
     return serve(options.content, args.port, options.templates)
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from generator.diff import compare, read_manifest, to_json, to_markdown
+    from generator.commands.diff import compare, read_manifest, to_json, to_markdown
 
     difference = compare(read_manifest(args.old), read_manifest(args.new))
     sys.stdout.write(to_json(difference) if args.format == "json" else to_markdown(difference))
@@ -241,7 +241,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from generator.validate import load_schema
+    from generator.content.schema import load_schema
 
     print(json.dumps(load_schema(SCHEMAS[args.which]), indent=2, ensure_ascii=False))
     return EXIT_OK

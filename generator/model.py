@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from generator.config import SiteConfig
+from generator.content.settings import SiteConfig
 
 if TYPE_CHECKING:
-    from generator.images import SourceImage
+    from generator.images.publish import SourceImage
 
 
 class Privacy(str, Enum):

@@ -10,7 +10,7 @@ import pytest
 from generator import cli
 from generator.cli import main
 from generator.issues import Issue
-from generator.report import format_github, format_text
+from generator.commands.report import format_github, format_text
 from tests.conftest import course
 
 

@@ -20,7 +20,7 @@ SEED = Path(__file__).parent / "model" / "course_dashboard.md"
 
 
 def dashboard_schema() -> dict:
-    from generator.validate import load_schema
+    from generator.content.schema import load_schema
 
     return load_schema("dashboard")
 
@@ -148,7 +148,7 @@ ITEMS = [{"id": 1, "name": "Café \"Crème\"", "categories": [], "created_by": {
 @pytest.mark.parametrize("count", [0, 1, 3])
 def test_feed_pieces_assemble_to_exactly_what_one_dump_writes(count):
     """A rebuild reuses each unchanged course's serialised item: the assembled feed must be the same bytes."""
-    from generator.feeds import dumps, nested, with_list
+    from generator.site.feeds import dumps, nested, with_list
 
     items = ITEMS[:count]
     head = {"count": count, "next": "https://example.org/feeds/open-2.json", "previous": None}

@@ -9,9 +9,9 @@ import zlib
 import pytest
 from PIL import Image, ImageDraw
 
-from generator import imaging
-from generator.imaging import Spec
-from generator.pipeline import Options, check
+from generator.images import pixels as imaging
+from generator.images.pixels import Spec
+from generator.commands.check import Options, check
 from tests.conftest import course
 
 RED, BLUE, WHITE = (220, 30, 30), (30, 60, 220), (255, 255, 255)

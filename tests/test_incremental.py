@@ -109,7 +109,7 @@ def test_one_edit_rerenders_only_the_pages_that_show_it(project, capsys):
     assert project.build() == 0
     project.add(course(3, "Course 3", description="A new first paragraph.", categories=["music"]))
     clock.touch(project.content / "courses/3.yaml")
-    from generator.pipeline import Options, build
+    from generator.commands.check import Options, build
 
     result = build(Options(content=project.content, out=project.out))
     # its page only: the cards on the home and category pages show no description
@@ -151,8 +151,7 @@ def test_a_rebuild_from_inside_the_content_folder_keeps_each_course_source(proje
 
 def test_descriptions_read_back_from_the_store_give_the_same_bytes(project, tmp_path, monkeypatch):
     """Past store.IN_MEMORY, rendered descriptions go to disk in batches; pages and feeds read them back."""
-    from generator import store
-
+    from generator.incremental import store
     project.add(*(course(i, f"Course {i}", description=f"Text about *{i}*.\n\n- item {i}\n",
                          privacy=["open", "private", "secret", ""][i % 4]) for i in range(1, 90)))
     def build(out: Path) -> dict:
@@ -247,8 +246,8 @@ def test_jobs_do_not_change_a_single_byte(project, tmp_path):
 def test_a_store_another_version_wrote_is_made_again_in_this_version_s_layout(tmp_path):
     import sqlite3
 
-    from generator.descriptions import Rendered
-    from generator.store import DescriptionStore
+    from generator.site.descriptions import Rendered
+    from generator.incremental.store import DescriptionStore
 
     path = tmp_path / "store.sqlite"
     with sqlite3.connect(path) as db:  # an older layout: the same table name, its columns in another order
@@ -269,8 +268,7 @@ def test_a_store_another_version_wrote_is_made_again_in_this_version_s_layout(tm
 
 
 def test_the_cache_s_large_maps_come_back_whole_from_their_chunks(tmp_path):
-    from generator import cache as cache_store
-
+    from generator.incremental import buildcache as cache_store
     out = tmp_path / "output"
     saved = cache_store.empty(out)
     saved.pages = {f"public/courses/{n}/index.html": f"{n:032x}" for n in range(25_001)}  # three chunks
@@ -287,9 +285,9 @@ def test_descriptions_read_ahead_are_those_read_one_by_one(tmp_path):
 
     import pytest
 
-    from generator.descriptions import NOT_RENDERED, CourseDescriptions, Rendered
+    from generator.site.descriptions import NOT_RENDERED, CourseDescriptions, Rendered
     from generator.issues import CoursegenError
-    from generator.store import DescriptionStore
+    from generator.incremental.store import DescriptionStore
 
     path = tmp_path / "store.sqlite"
     written = DescriptionStore(path, "stamp")
@@ -313,9 +311,8 @@ def test_descriptions_read_ahead_are_those_read_one_by_one(tmp_path):
 
 def test_the_records_of_both_copies_are_what_a_fresh_stat_finds(project):
     """The spare's record is brought up to date with what a build touched, not stat'ed afresh: it must agree."""
-    from generator import cache as cache_store
-    from generator import outputrecord
-
+    from generator.incremental import buildcache as cache_store
+    from generator.output import record as outputrecord
     project.add(course(1, "One"), course(2, "Two", categories=["music"]), course(3, "Three"))
     assert project.build("--quiet") == 0
     edits = [lambda: project.add(course(2, "Two Renamed", categories=["music"])),  # a page moves: a redirect

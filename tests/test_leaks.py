@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 
-import generator.feeds as feeds
+import generator.site.feeds as feeds
 from generator.privacy import PublicView
 from tests.conftest import CATEGORIES, SITE, USERS, Project, course
 
@@ -210,10 +210,10 @@ def test_every_writer_that_decides_privacy_is_watched(monkeypatch):
 
     (Patching privacy's name only would leave the modules that imported it by name untested.)
     """
-    from generator import building  # noqa: F401 - every writer loaded, so that the list below is complete
+    from generator.commands import build  # noqa: F401 - every writer loaded, so that the list below is complete
 
     modules = _modules_deciding_with_public_view()
-    assert {"generator.privacy", "generator.render", "generator.images", "generator.history"} <= set(modules)
+    assert {"generator.privacy", "generator.site.pages", "generator.images.publish", "generator.content.history"} <= set(modules)
     for name in modules:
         with monkeypatch.context() as patched:
             patched.setattr(sys.modules[name], "public_view", _publish_everything)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.markup import describe, render_description
+from generator.content.markdown import describe, render_description
 
 DESCRIPTION = """# Welcome
 

@@ -6,8 +6,8 @@ import re
 from datetime import datetime, timezone
 
 from generator.cli import main
-from generator.scaffold import course_text
-from generator.validate import load_schema
+from generator.commands.new import course_text
+from generator.content.schema import load_schema
 from tests.conftest import course
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import time
 
-from generator.pipeline import Options, build
-from generator.progress import Progress, wanted
+from generator.commands.check import Options, build
+from generator.commands.progress import Progress, wanted
 from tests.conftest import course
 from tests.test_cli import run
 

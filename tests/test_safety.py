@@ -14,7 +14,7 @@ import orjson
 import pytest
 import yaml
 
-from generator import output
+from generator.output import staging as output
 from generator.cli import main
 from tests.conftest import REPO, course
 

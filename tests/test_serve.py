@@ -18,7 +18,7 @@ import pytest
 
 from generator.cli import main
 from generator.issues import Issue
-from generator.serve import inject, overlay
+from generator.commands.serve import inject, overlay
 from tests.conftest import REPO, course
 from tests.test_cli import run
 

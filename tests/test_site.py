@@ -7,8 +7,8 @@ import re
 
 from lxml import etree
 
-from generator import discovery
-from generator.pipeline import Options, check
+from generator.site import discovery
+from generator.commands.check import Options, check
 from tests.conftest import REPO, course
 
 

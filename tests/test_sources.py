@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from generator import yamldata
-
+from generator.content import safe_yaml
 # Each value YAML 1.1 resolves in a surprising way, and each shape a content file holds.
 DOCUMENTS = [
     "id: 0x1F\ncount: 1_000\nbinary: 0b101\nneg: -7\n",
@@ -25,7 +24,7 @@ DOCUMENTS = [
 @pytest.mark.parametrize("text", DOCUMENTS)
 def test_plain_documents_read_as_pyyaml_reads_them(text):
     expected = yaml.load(text, Loader=yaml.SafeLoader)
-    found = yamldata.parse(text)
+    found = safe_yaml.parse(text)
     assert found == expected
     assert type(found) is type(expected)
     if isinstance(expected, dict):
@@ -34,7 +33,7 @@ def test_plain_documents_read_as_pyyaml_reads_them(text):
 
 
 def test_dates_stay_text():
-    assert yamldata.parse("created_at: 2025-03-14T09:30:00Z\nday: 2025-03-14\n") == {
+    assert safe_yaml.parse("created_at: 2025-03-14T09:30:00Z\nday: 2025-03-14\n") == {
         "created_at": "2025-03-14T09:30:00Z", "day": "2025-03-14"}
 
 
@@ -65,16 +64,16 @@ def test_dates_stay_text():
     ("a: " + "[" * 40 + "]" * 40 + "\n", 1, 35, "nesting deeper than 32 levels"),
 ])
 def test_what_content_may_not_hold_is_refused_where_it_stands(text, line, column, message):
-    with pytest.raises(yamldata.YamlProblem) as refused:
-        yamldata.parse(text)
+    with pytest.raises(safe_yaml.YamlProblem) as refused:
+        safe_yaml.parse(text)
     assert message in refused.value.message
     assert (refused.value.line, refused.value.column) == (line, column)
 
 
 def test_the_largest_64_bit_integers_are_kept():
-    assert yamldata.parse(f"a: {2**63 - 1}\nb: {-2**63}\n") == {"a": 2**63 - 1, "b": -2**63}
+    assert safe_yaml.parse(f"a: {2**63 - 1}\nb: {-2**63}\n") == {"a": 2**63 - 1, "b": -2**63}
 
 
 def test_deep_flow_nesting_beyond_libyaml_is_a_yaml_error_not_a_crash():
     with pytest.raises(yaml.YAMLError, match="maximum nesting depth"):
-        yamldata.parse("a: " + "[" * 5000 + "]" * 5000 + "\n")
+        safe_yaml.parse("a: " + "[" * 5000 + "]" * 5000 + "\n")

@@ -22,8 +22,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Cycler, Joiner, Namespace
 
 from generator.issues import CoursegenError, Issue
+from generator.site import BUILTIN_TEMPLATES
 
-BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 PAGE_SECONDS = 10.0  # a page renders in milliseconds; one that takes longer has a loop that does not end
 MAX_SEQUENCE = 1_000_000  # the longest text or list `*` may make in a template
 MAX_EXPONENT = 1_000

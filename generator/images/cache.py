@@ -8,7 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from generator.imaging import FORMATS, Encoded, SourceInfo
+from generator.images.pixels import FORMATS, Encoded, SourceInfo
 
 CACHE_DIR = ".coursegen-cache"  # created beside the output directory, never inside what is deployed
 

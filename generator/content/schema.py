@@ -8,9 +8,11 @@ import re
 from datetime import datetime
 from functools import cache
 
-from generator import rules, schemas
+from generator import schemas
+
+from generator.content import rules
 from generator.issues import Issue
-from generator.sources import Document, locate
+from generator.content.files import Document, locate
 
 # Fields of the model that the generator computes or that belong to a viewer, never to an editor.
 GENERATED_FIELDS = {

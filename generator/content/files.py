@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from generator import yamldata
+from generator.content import safe_yaml
 from generator.issues import Issue
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a course file is text; anything bigger is a mistake or an attack
@@ -37,7 +37,7 @@ def discover_courses(content_dir: Path, files: Mapping[str, object] | None = Non
     `files`, when given, is the tree signature of content_dir (cache.tree_signature, path ->
     stat key) that the build has taken already; else the courses folder is listed here.
     """
-    from generator.cache import LINKED_FOLDER, tree_signature
+    from generator.incremental.buildcache import LINKED_FOLDER, tree_signature
 
     courses = str(content_dir / "courses")
     shown = printable(courses.replace(os.sep, "/"))
@@ -141,8 +141,8 @@ def load_document(content_dir: Path, path: str | os.PathLike) -> Document | Issu
         return Issue(display, line, 0, "",
                      f"file is not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded; save it as UTF-8")
     try:
-        data = yamldata.parse(text)
-    except yamldata.YamlProblem as problem:
+        data = safe_yaml.parse(text)
+    except safe_yaml.YamlProblem as problem:
         return Issue(display, problem.line, problem.column, "", f"invalid YAML: {problem.message}")
     except yaml.MarkedYAMLError as exc:
         return _yaml_issue(display, exc)
@@ -221,7 +221,7 @@ def locate(path: str | os.PathLike, keys: tuple, *, at_key: bool = False) -> tup
     """
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            node = yamldata.compose(handle.read())
+            node = safe_yaml.compose(handle.read())
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return 1, 1
     if node is None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.issues import Issue
-from generator.sources import Document
-from generator.validate import validate_document
+from generator.content.files import Document
+from generator.content.schema import validate_document
 
 
 @dataclass(frozen=True, slots=True)

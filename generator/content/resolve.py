@@ -6,12 +6,12 @@ import difflib
 import unicodedata
 from dataclasses import dataclass, field
 
-from generator.config import SiteConfig
+from generator.content.settings import SiteConfig
 from generator.issues import Issue
 from generator.model import Catalog, Category, Course, CourseType, Privacy, User
-from generator.sources import Document, locate
+from generator.content.files import Document, locate
 from generator.urls import make_slug
-from generator.validate import field_label
+from generator.content.schema import field_label
 
 
 @dataclass

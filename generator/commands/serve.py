@@ -15,10 +15,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from generator.cache import tree_signature
+from generator.incremental.buildcache import tree_signature
 from generator.issues import BuildFailed, CoursegenError, Issue, UsageError
-from generator.pipeline import Options, build
-from generator.report import format_text, summary_line
+from generator.commands.check import Options, build
+from generator.commands.report import format_text, summary_line
 
 HOST = "127.0.0.1"
 EVENTS = "/__coursegen/events"

@@ -11,16 +11,22 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from generator import cache as cache_store
-from generator import discovery, feeds, history, output, render, templating
-from generator.cache import BuildCache
-from generator.descriptions import CourseDescriptions
-from generator.imagecache import ImageCache
-from generator.images import publish_images
+from generator.incremental import buildcache as cache_store
+from generator.site import discovery
+from generator.site import feeds
+from generator.content import history
+from generator.output import staging as output
+from generator.site import pages as render
+from generator.site import templating
+from generator.incremental.buildcache import BuildCache
+from generator.site.descriptions import CourseDescriptions
+from generator.images.cache import ImageCache
+from generator.images.publish import publish_images
 from generator.issues import BuildFailed, CacheDamaged, CoursegenError
 from generator.model import Catalog
 from generator.parallel import map_chunks
-from generator.pipeline import ASSETS, Options, Result, check, input_signature
+from generator.commands.check import Options, Result, check, input_signature
+from generator.site import ASSETS
 from generator.privacy import listed_courses, needs_description
 
 

@@ -9,21 +9,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator import __version__, output
-from generator import cache as cache_store
-from generator.cache import BuildCache, digest, newest_mtime, stat_key, tree_signature
-from generator.catalog import CourseResolver, assemble_catalog, check_references, load_registry
-from generator.config import ImageSizes, load_site
-from generator.imagecache import CACHE_DIR, ImageCache
-from generator.images import check_images
-from generator.issues import CacheDamaged, Issue
-from generator.loading import load_courses
-from generator.model import Catalog
-from generator.sources import Document, discover_courses, load_document
-from generator.validate import validate_document
+from generator import __version__
 
-ASSETS = Path(__file__).parent / "assets"
-BUILTIN_TEMPLATES = Path(__file__).parent / "templates"  # templating.BUILTIN_TEMPLATES, without importing Jinja2
+from generator.output import staging
+from generator.incremental import buildcache as cache_store
+from generator.incremental.buildcache import BuildCache, digest, newest_mtime, stat_key, tree_signature
+from generator.content.resolve import CourseResolver, assemble_catalog, check_references, load_registry
+from generator.content.settings import ImageSizes, load_site
+from generator.images.cache import CACHE_DIR, ImageCache
+from generator.images.publish import check_images
+from generator.issues import CacheDamaged, Issue
+from generator.content.loader import load_courses
+from generator.model import Catalog
+from generator.site import ASSETS, BUILTIN_TEMPLATES
+from generator.content.files import Document, discover_courses, load_document
+from generator.content.schema import validate_document
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +164,7 @@ def _collector_paused():
 
 def _build(options: Options, progress: Callable[[str], None]) -> Result:
     started = time.monotonic()
-    output.check_output_dir(options.out, options.content)
+    staging.check_output_dir(options.out, options.content)
     tree = tree_signature(options.content, options.template_dir, BUILTIN_TEMPLATES, ASSETS)
     inputs = input_signature(options, digest(tree))
     last = None if options.no_cache else cache_store.last_build_summary(options.out, inputs, newest_mtime(tree))
@@ -171,7 +172,7 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
         return Result((), None, {**last, "seconds": round(time.monotonic() - started, 2), "up_to_date": True})
     # Rendering's modules (Jinja2, Pillow, Markdown, the feeds) load only when there is work for them:
     # `check` and an up-to-date build never import them.
-    from generator.building import build_site
+    from generator.commands.build import build_site
 
     stats = dict(tree)
     del tree  # the build holds the stat keys only as long as it needs them (phase one), in `stats`
@@ -180,9 +181,8 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
 
 def _output_intact(out: Path) -> bool:
     """Return True when the live output is exactly what the last build left: a stat of each file and folder."""
-    from generator import outputrecord
-
-    return outputrecord.check(output.real_output(out), cache_store.records_dir(out)).intact
+    from generator.output import record
+    return record.check(staging.real_output(out), cache_store.records_dir(out)).intact
 
 
 def input_signature(options: Options, tree: bytes) -> tuple:
@@ -192,7 +192,7 @@ def input_signature(options: Options, tree: bytes) -> tuple:
     taken when the build started: the inputs of a build are what it read, and only the manifest
     it wrote has changed since.
     """
-    manifest = options.out / output.MANIFEST
+    manifest = options.out / staging.MANIFEST
     return (__version__, str(options.content.absolute()), options.base_url, options.preview,
             str(options.template_dir.absolute()), str(options.previous), tree,
             stat_key(manifest) if manifest.is_file() else None)

@@ -21,7 +21,6 @@ from pathlib import Path
 import orjson
 
 from generator import __version__
-
 _FORMAT = 19
 RACY_WINDOW_NS = 3_000_000_000
 _STAMP = (_FORMAT, __version__, sys.version_info[:2])
@@ -127,7 +126,7 @@ def _store_file(out: Path) -> Path:
 
 def _stores(path: Path | None) -> tuple:
     """Return the DocumentStore and DescriptionStore in the SQLite file `path` (None: in memory)."""
-    from generator.store import DescriptionStore, DocumentStore  # SQLite only where a build keeps a cache
+    from generator.incremental.store import DescriptionStore, DocumentStore  # SQLite only where a build keeps a cache
 
     return DocumentStore(path, repr(_STAMP)), DescriptionStore(path, repr(_STAMP))
 

@@ -12,16 +12,18 @@ from pathlib import Path, PurePosixPath
 
 import PIL
 
-from generator import __version__, imaging
-from generator.config import ImageSizes, SiteConfig
-from generator.imagecache import ImageCache
-from generator.imaging import Encoded, SourceInfo, Spec
+from generator import __version__
+
+from generator.images import pixels as imaging
+from generator.content.settings import ImageSizes, SiteConfig
+from generator.images.cache import ImageCache
+from generator.images.pixels import Encoded, SourceInfo, Spec
 from generator.issues import CoursegenError, Issue
 from generator.model import Catalog, Course
 from generator.privacy import PublicView, public_view
-from generator.rules import is_absolute_url
-from generator.sources import Document, locate
-from generator.validate import describe
+from generator.content.rules import is_absolute_url
+from generator.content.files import Document, locate
+from generator.content.schema import describe
 
 IMAGES_DIR = "images"  # authored paths start with it, relative to the content directory
 MAX_SOURCE_BYTES = 50 * 1024 * 1024

@@ -13,14 +13,14 @@ from functools import partial
 
 import orjson
 
-from generator import meta
-from generator.descriptions import CourseDescriptions, Rendered
-from generator.images import CourseImages, ImageSet
+from generator.site import head as meta
+from generator.site.descriptions import CourseDescriptions, Rendered
+from generator.images.publish import CourseImages, ImageSet
 from generator.issues import CoursegenError
 from generator.model import Catalog, Course, User
 from generator.privacy import is_public_feed_item, restricted_feed
 from generator.urls import absolute_url, course_path
-from generator.validate import check_instance
+from generator.content.schema import check_instance
 
 RESTRICTED_FEEDS = ("private", "secret", "draft")
 

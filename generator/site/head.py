@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.config import SiteConfig
+from generator.content.settings import SiteConfig
 from generator.model import Course
-from generator.rules import is_absolute_url
+from generator.content.rules import is_absolute_url
 
 DEFAULT_IMAGE_PATH = "assets/og-default.png"  # shipped with the generator, copied into every site
 DEFAULT_IMAGE_SIZE = (1200, 630)

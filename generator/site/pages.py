@@ -15,10 +15,14 @@ import jinja2
 import orjson
 from markupsafe import Markup
 
-from generator import meta, templating, views
-from generator.cache import kept, reuse
-from generator.descriptions import CourseDescriptions
-from generator.images import ImageSet
+from generator.site import head as meta
+
+from generator.site import templating
+
+from generator.site import views
+from generator.incremental.buildcache import kept, reuse
+from generator.site.descriptions import CourseDescriptions
+from generator.images.publish import ImageSet
 from generator.model import Catalog, Category, Course, CourseType
 from generator.privacy import PublicView, listed_categories, listed_category_slugs, listed_courses, public_view
 from generator.urls import absolute_url, category_path, course_path, index_path, link, paged_path, type_path

@@ -127,7 +127,6 @@ def _floats_at(value: object, field: tuple, keys: tuple, found: list) -> None:
 def _integer_fields(schema: str) -> tuple[tuple, ...]:
     """Return the path of every field the schema types as an integer: ("id",), ("categories", "*", "id")."""
     from generator import schemas
-
     found = []
 
     def walk(rule: dict, path: tuple) -> None:
@@ -151,7 +150,7 @@ def _course(data: dict) -> Iterator[Problem]:
         yield Problem(("name",), "expected a name with at least one visible character, found only invisible ones")
     description = data.get("description", "")
     if description.count(">") > MAX_NESTING:  # a quote and a tag each take one: fewer cannot nest deeper
-        from generator.markup import nesting_depth  # Markdown's libraries only for the rare deep text
+        from generator.content.markdown import nesting_depth  # Markdown's libraries only for the rare deep text
 
         depth = nesting_depth(description)
         if depth > MAX_NESTING:

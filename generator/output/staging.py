@@ -16,7 +16,9 @@ from pathlib import Path
 
 import orjson
 
-from generator import __version__, outputrecord, schemas
+from generator import __version__, schemas
+
+from generator.output import record as outputrecord
 from generator.issues import CoursegenError, UsageError
 from generator.model import Catalog
 

@@ -8,9 +8,11 @@ from html import escape
 
 import orjson
 
-from generator import meta, views
-from generator.cache import kept, reuse
-from generator.descriptions import Rendered
+from generator.site import head
+
+from generator.site import views
+from generator.incremental.buildcache import kept, reuse
+from generator.site.descriptions import Rendered
 from generator.model import Catalog
 from generator.privacy import listed_category_slugs, listed_courses
 from generator.urls import absolute_url, course_path
@@ -73,7 +75,7 @@ def search_index(catalog: Catalog, rendered: Mapping[int, Rendered], keys: dict[
         # The excerpt is read only where the summary falls back to it: past store.IN_MEMORY
         # descriptions, each read is a query.
         excerpt = "" if course.meta_description else rendered[course.id].excerpt
-        summary = meta.effective_meta(course, site, excerpt, "").meta_description
+        summary = head.effective_meta(course, site, excerpt, "").meta_description
         return kept(orjson.dumps(views.search_entry(course, site, listed_slugs, summary)))
 
     entries = {course.id: reuse(known, course.id, keys[course.id], partial(entry, course))
