@@ -63,7 +63,7 @@ class Environment(ImmutableSandboxedEnvironment):
     deadline = float("inf")  # time.monotonic() past which the page being rendered is given up
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, finalize=_printed, **kwargs)
         self.globals["range"] = self._range
 
     def getattr(self, obj, attribute: str):
@@ -104,6 +104,25 @@ class Environment(ImmutableSandboxedEnvironment):
             if index & 1023 == 0:
                 self.check_time()
             yield number
+
+
+def _printed(value):
+    """Return what `{{ value }}` prints, after refusing what no page may hold (called at its template line).
+
+    A page is written as UTF-8, which has no lone surrogate: `{{ "\\ud800" }}` or `"%c"|format(55296)`
+    make one, and the page could not be written.
+    """
+    if isinstance(value, str) and not value.isascii():
+        _check_encodable(value)
+    return value
+
+
+def _check_encodable(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise SecurityError(f"the template prints U+{ord(text[error.start]):04X}, half of a surrogate pair, which "
+                            f"no UTF-8 page can hold (a \\u escape or '%c' made it); print whole characters only") from None
 
 
 class _Loader(jinja2.FileSystemLoader):
@@ -168,7 +187,15 @@ def render(env: Environment, name: str, values: dict) -> str:
     if outermost:
         env.deadline = time.monotonic() + PAGE_SECONDS
     try:
-        return env.get_template(name).render(values)
+        template = env.get_template(name)
+        html = template.render(values)
+        if not html.isascii():  # what `{{ }}` prints is checked at its line; a {% filter %} block's is not
+            try:
+                _check_encodable(html)
+            except SecurityError as error:
+                raise TemplateProblem(Issue(_shown(template.filename or name), 0, 0, "",
+                                            f"template refused: {error}")) from None
+        return html
     except TemplateProblem:
         raise
     except Exception as error:  # noqa: BLE001 - whatever a template does wrong is reported as the template's
