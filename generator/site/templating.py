@@ -11,6 +11,7 @@ becomes an Issue naming the template and its line.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import os
 import time
 from collections.abc import Iterator
@@ -110,11 +111,46 @@ def _printed(value):
     """Return what `{{ value }}` prints, after refusing what no page may hold (called at its template line).
 
     A page is written as UTF-8, which has no lone surrogate: `{{ "\\ud800" }}` or `"%c"|format(55296)`
-    make one, and the page could not be written.
+    make one, and the page could not be written. And a page is the same bytes on every build: a
+    function, a method or a generator prints as Python's `<… at 0x7f…>`, its memory address,
+    different on every run (`{{ course.items }}`, `{{ categories|map(attribute="name") }}`).
     """
-    if isinstance(value, str) and not value.isascii():
-        _check_encodable(value)
+    if isinstance(value, str):
+        if not value.isascii():
+            _check_encodable(value)
+        return value
+    if not isinstance(value, _PRINTABLE):
+        _check_data(value)
     return value
+
+
+_PRINTABLE = (int, float, type(None), jinja2.Undefined)  # printed as they are (Undefined: as StrictUndefined says)
+
+
+def _check_data(value, depth: int = 0) -> None:
+    """Refuse a value whose text is not the same on every build; lists, tuples and dicts print their items."""
+    if isinstance(value, (str, *_PRINTABLE)) or depth > 32:
+        return
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            _check_data(item, depth + 1)
+        return
+    if isinstance(value, dict):
+        for item in (*value.keys(), *value.values()):
+            _check_data(item, depth + 1)
+        return
+    kind = type(value).__name__
+    anonymous = type(value).__repr__ is object.__repr__ and type(value).__str__ is object.__str__
+    if isinstance(value, Iterator) and (anonymous or inspect.isgenerator(value)):
+        hint = f"a sequence being made ({kind}); add |list, or |join(', ') to print its items"
+    elif inspect.isroutine(value):
+        hint = f"the {kind} {value.__name__.lstrip('_')!r} rather than its result; call it, with ()"
+    elif anonymous:
+        hint = f"a {kind} object, which has no text of its own"
+    else:
+        return  # its own text: a class's name, Jinja2's <LoopContext 1/3>, a dict's items
+    raise SecurityError(f"the template prints {hint}: its text would hold a memory address, "
+                        f"different on every build")
 
 
 def _check_encodable(text: str) -> None:
