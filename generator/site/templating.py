@@ -66,6 +66,9 @@ class Environment(ImmutableSandboxedEnvironment):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, finalize=_printed, **kwargs)
         self.globals["range"] = self._range
+        # A page is the same bytes on every build of the same input: nothing random.
+        self.globals["lipsum"] = _lipsum
+        self.filters["random"] = _random
 
     def getattr(self, obj, attribute: str):
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
@@ -105,6 +108,19 @@ class Environment(ImmutableSandboxedEnvironment):
             if index & 1023 == 0:
                 self.check_time()
             yield number
+
+
+def _lipsum(*args, **kwargs):
+    raise _unrepeatable("lipsum()", "its words are drawn at random")
+
+
+def _random(*args, **kwargs):
+    raise _unrepeatable("the |random filter", "it draws an item at random")
+
+
+def _unrepeatable(what: str, why: str) -> SecurityError:
+    return SecurityError(f"{what} is not available: {why}, and every build of the same catalog must make the "
+                         f"same pages; write the text, or choose the item by its position (|first, [0])")
 
 
 def _printed(value):
