@@ -27,9 +27,10 @@ PRIVACIES = ["open", "private", "secret", ""]
 # Far apart, so that a published square of one can never be taken for another.
 COLOURS = [(230, 25, 75), (60, 180, 75), (0, 130, 200), (245, 130, 48), (145, 30, 180), (70, 240, 240),
            (240, 50, 230), (128, 128, 0)]
+ROBOTS = '<meta name="robots" content="{{ head.robots }}">'  # pages that may not be indexed must say so
 DUMP_TEMPLATES = {  # a theme that prints everything each page is handed
-    "course.html": "{{ site | tojson }}{{ course | tojson }}{{ head | tojson }}{{ jsonld | tojson }}\n",
-    "lock.html": "{{ site | tojson }}{{ course | tojson }}{{ head | tojson }}\n",
+    "course.html": ROBOTS + "{{ site | tojson }}{{ course | tojson }}{{ head | tojson }}{{ jsonld | tojson }}\n",
+    "lock.html": ROBOTS + "{{ site | tojson }}{{ course | tojson }}{{ head | tojson }}\n",
     "index.html": "{{ courses | tojson }}{{ filters | tojson }}{% for c in courses %}{{ card(c) }}{% endfor %}\n",
     "category.html": "{{ heading }}{{ intro }}{{ courses | tojson }}{{ filters | tojson }}\n",
 }

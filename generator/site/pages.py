@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import mmap
 import os
 from collections.abc import Callable
@@ -23,11 +24,14 @@ from generator.site import views
 from generator.incremental.buildcache import kept, reuse
 from generator.site.descriptions import CourseDescriptions
 from generator.images.publish import ImageSet
+from generator.issues import Issue
 from generator.model import Catalog, Category, Course, CourseType
 from generator.privacy import PublicView, listed_categories, listed_category_slugs, listed_courses, public_view
 from generator.urls import absolute_url, category_path, course_path, index_path, link, paged_path, type_path
 
 NOINDEX = "noindex, nofollow"
+# <meta name="robots" content="noindex…">, its attributes in either order, quoted or not
+_ROBOTS_META = re.compile(r"""<meta\s(?=[^>]*\bname\s*=\s*["']?robots\b)[^>]*\bcontent\s*=\s*["']?noindex""", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,7 +355,18 @@ def render_page(env: templating.Environment, job: PageJob) -> tuple[bytes, tuple
     A template mistake becomes a TemplateProblem naming file and line.
     """
     values = job.values()
-    html = templating.render(env, job.template, values).encode("utf-8")
+    text = templating.render(env, job.template, values)
+    robots = values["head"]["robots"]
+    if robots == NOINDEX and not _ROBOTS_META.search(text):
+        # A preview, a draft, a lock screen: a template of the user's may replace the head, not drop this.
+        template = env.get_template(job.template)
+        raise templating.TemplateProblem(Issue(
+            templating.shown_path(template.filename or job.template), 0, 0, "",
+            f'template error: the page must carry <meta name="robots" content="{robots}"> (a preview, a draft or '
+            f"a private course's lock screen: search engines must not index it), and this template, or one it "
+            f"extends or includes, leaves it out; print {{{{ head.robots }}}} in a robots meta tag, as the "
+            f"built-in _head.html does"))
+    html = text.encode("utf-8")
     if job.card is None:
         return html, None
     return html, env.cards.render(job.card(), values["site"])

@@ -245,7 +245,7 @@ def render(env: Environment, name: str, values: dict) -> str:
             try:
                 _check_encodable(html)
             except SecurityError as error:
-                raise TemplateProblem(Issue(_shown(template.filename or name), 0, 0, "",
+                raise TemplateProblem(Issue(shown_path(template.filename or name), 0, 0, "",
                                             f"template refused: {error}")) from None
         return html
     except TemplateProblem:
@@ -261,7 +261,7 @@ def template_issue(error: BaseException, name: str) -> Issue:
     """Return what went wrong in a template as an Issue at its innermost template line."""
     if isinstance(error, jinja2.TemplateSyntaxError):
         kind = "this template" if isinstance(error, _Unusable) else "template syntax error:"
-        return Issue(_shown(error.filename or error.name or name), error.lineno or 0, 0, "", f"{kind} {error.message}")
+        return Issue(shown_path(error.filename or error.name or name), error.lineno or 0, 0, "", f"{kind} {error.message}")
     path, line = _innermost_template_line(error) or (name, 0)
     if isinstance(error, jinja2.TemplatesNotFound):
         message = f"none of the templates {', '.join(map(repr, error.templates))} exists"
@@ -277,7 +277,7 @@ def template_issue(error: BaseException, name: str) -> Issue:
         message = f"template error: {error}"
     else:
         message = f"template error: {type(error).__name__}: {error}"
-    return Issue(_shown(path), line, 0, "", message)
+    return Issue(shown_path(path), line, 0, "", message)
 
 
 def _innermost_template_line(error: BaseException) -> tuple[str, int] | None:
@@ -291,7 +291,7 @@ def _innermost_template_line(error: BaseException) -> tuple[str, int] | None:
     return found
 
 
-def _shown(path: str) -> str:
+def shown_path(path: str) -> str:
     """Return a template's path as a user reads it: as given under templates/, or which built-in it is."""
     builtin = str(BUILTIN_TEMPLATES) + os.sep
     if path.startswith(builtin):
