@@ -21,7 +21,7 @@ from pathlib import Path
 import orjson
 
 from generator import __version__
-_FORMAT = 19
+_FORMAT = 20
 RACY_WINDOW_NS = 3_000_000_000
 _STAMP = (_FORMAT, __version__, sys.version_info[:2])
 
@@ -65,8 +65,13 @@ def records_dir(out: Path) -> Path:
 
 
 def templates_dir(out: Path) -> Path:
-    """Return where the templates of builds of `out`, compiled by Jinja2, are kept (made on first use)."""
-    folder = cache_file(out).parent / "templates"
+    """Return where the templates of builds of `out`, compiled by Jinja2, are kept (made on first use).
+
+    Jinja2 keys a compiled template by its source and Jinja2's own version only, not by the
+    environment that compiled it: the folder is this cache format's and this coursegen's, so that a
+    template compiled by an older environment (without its checks of printed values) is never run.
+    """
+    folder = cache_file(out).parent / f"templates-{_FORMAT}-{__version__}"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
