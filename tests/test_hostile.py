@@ -12,7 +12,8 @@ byte under output/public/ may name what must stay hidden (TOKENS).
 Steps are a small language, one mapping each (see ACTIONS): write, append (in place), replace,
 delete, symlink, mkdir, move, fifo, chmod, corrupt, image, deep, build. Paths are relative to the project
 folder (content/, templates/, output/, .output.spare/, .coursegen-cache/); `\\xNN` in a path
-written with `raw: true` is a byte, for names that are not UTF-8.
+written with `raw: true` is a byte, for names that are not UTF-8. A `glob` in place of a `path` (delete, replace,
+corrupt, chmod, move) reaches files whose names a case cannot know, such as the cache's.
 """
 
 from __future__ import annotations
@@ -191,13 +192,26 @@ def _fifo(root, step, spec):
 
 
 def _chmod(root, step, spec):
-    os.chmod(_path(root, step), int(str(step["mode"]), 8))
+    for target in (_globbed(root, step) if "glob" in step else [_path(root, step)]):
+        os.chmod(target, int(str(step["mode"]), 8))
 
 
 def _move(root, step, spec):
+    """Move a file or folder to `to`; with a `glob`, every match into the folder `to`, under its own name."""
+    if "glob" in step:
+        for source in _globbed(root, step):
+            (root / step["to"]).mkdir(parents=True, exist_ok=True)
+            os.replace(source, root / step["to"] / source.name)
+        return
     target = _path(root, step, "to")
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(_path(root, step), target)
+
+
+def _globbed(root: Path, step: dict) -> list[Path]:
+    targets = sorted(root.glob(step["glob"]))
+    assert targets, f"nothing matches {step['glob']}"
+    return targets
 
 
 def _corrupt(root, step, spec):

@@ -63,6 +63,10 @@ def _checked(staging: output.Staging, options: Options, progress: Callable[[str]
                                      given=options.previous is not None)
     staging.adopt_spare(previous.files)
     cache = cache_store.empty(options.out) if options.no_cache else cache_store.load(options.out)
+    if cache.output is None or cache.output != _live_manifest_key(options.out):
+        # Not saved by the build that made the live output (that build died after its swap, before
+        # saving its cache; or an older cache was restored): its pages would vouch for files of another.
+        cache.pages = {}
     result = check(options, cache, progress, describe=True, stats=stats)
     stats.clear()  # nothing needs them after phase one: 30 MB at 100,000 courses
     if not result.ok:
@@ -109,6 +113,7 @@ def _written(staging: output.Staging, options: Options, progress: Callable[[str]
     cache.pages = {path: digest for path, digest in cache.pages.items() if path in staging.files}
     cache.template_references = plan.references
     staging.finish(output.manifest(staging, catalog, slugs, preview=options.preview))
+    cache.output = _live_manifest_key(options.out)
     return catalog, {name: counts[name] + more[name] for name in counts}, images
 
 
@@ -200,6 +205,14 @@ def _write_site_files(staging: output.Staging, catalog: Catalog, pages: dict, re
         digest = hashlib.blake2b(feed.inputs, digest_size=16).hexdigest()
         staging.write_unless_unchanged(path, "courses", cache.pages.get(path) == digest, feed.make)
         cache.pages[path] = digest
+
+
+def _live_manifest_key(out) -> tuple | None:
+    """Return the stat key of the live output's manifest (None without one): which output the pages describe."""
+    try:
+        return cache_store.stat_key(output.real_output(out) / output.MANIFEST)
+    except OSError:
+        return None
 
 
 def _merge(first: dict, second: dict) -> dict:

@@ -21,7 +21,8 @@ from pathlib import Path
 import orjson
 
 from generator import __version__
-_FORMAT = 20
+
+_FORMAT = 21
 RACY_WINDOW_NS = 3_000_000_000
 _STAMP = (_FORMAT, __version__, sys.version_info[:2])
 
@@ -37,6 +38,9 @@ class BuildCache:
     # Markdown digest -> Rendered (a DescriptionStore)
     descriptions: object = field(default_factory=lambda: _stores(None)[1])
     pages: dict[str, str] = field(default_factory=dict)  # output path -> digest of its inputs (pages, feeds)
+    # The stat key of the live manifest when `pages` was saved: the output whose files they vouch for.
+    # Pages are reused from the live output, so they are trusted only while it is that same output.
+    output: tuple | None = None
     search_entries: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (course key, entry)
     cards: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (course key, card values)
     template_references: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source digest -> templates it uses
@@ -101,6 +105,7 @@ def _well_formed(cache: BuildCache) -> bool:
     """Return True when every value of a loaded cache has the type a build gives it."""
     pieces = (cache.search_entries, cache.cards)
     return (type(cache.summary) is dict and type(cache.saved_ns) is int
+            and (cache.output is None or (type(cache.output) is tuple and all(type(n) is int for n in cache.output)))
             and _all(cache.pages, str, lambda digest: type(digest) is str)
             and _all(cache.template_references, str, lambda names: type(names) is tuple
                      and all(type(name) is str for name in names))
@@ -155,7 +160,7 @@ def save(out: Path, cache: BuildCache) -> None:
     path.with_suffix(".pickle").unlink(missing_ok=True)  # the pickled cache of earlier versions: never loaded
 
 
-_SMALL = ("summary", "template_references", "saved_ns")  # saved whole, with the stamp
+_SMALL = ("summary", "template_references", "saved_ns", "output")  # saved whole, with the stamp
 _CHUNKED = ("pages", "search_entries", "cards")  # the cache's large maps, a few hundred thousand objects at most
 
 
