@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -22,7 +23,7 @@ from generator.incremental.buildcache import BuildCache
 from generator.site.descriptions import CourseDescriptions
 from generator.images.cache import ImageCache
 from generator.images.publish import publish_images
-from generator.issues import BuildFailed, CacheDamaged, CoursegenError
+from generator.issues import BuildFailed, CacheDamaged, CoursegenError, Issue
 from generator.model import Catalog
 from generator.parallel import map_chunks
 from generator.commands.check import Options, Result, check, input_signature
@@ -45,14 +46,27 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
     except BaseException:
         staging.discard()
         raise
+    # From here on the new output is live: what fails now is only a cache or a record, never the build.
     summary = _summary(catalog, staging, counts, images, time.monotonic() - started)
     cache.inputs, cache.summary = input_signature(options, inputs[-2]), summary
+    folder = cache_store.cache_file(options.out).parent
+    unsaved = [_unsaved(folder, "the records of the output's two copies", staging.unsaved)] if staging.unsaved else []
     try:
         cache.descriptions.save({course.description_key for course in catalog.courses})
         cache_store.save(options.out, cache)
-    except CacheDamaged:  # the output is in place; the next build starts without a cache
-        cache_store.drop(options.out)
-    return Result(result.issues, catalog, summary)
+    except (CacheDamaged, OSError) as problem:  # the next build starts without a cache
+        with contextlib.suppress(OSError):
+            cache_store.drop(options.out)
+        if isinstance(problem, OSError):
+            unsaved.append(_unsaved(folder, "the build cache", problem))
+    return Result((*result.issues, *unsaved), catalog, summary)
+
+
+def _unsaved(folder, what: str, error: OSError) -> Issue:
+    named = error.filename2 or error.filename  # a rename names where it was going second
+    where = f": {named}" if named else ""
+    return Issue(folder.as_posix(), 0, 0, "", f"{what} could not be saved ({error.strerror or error}{where}); "
+                 f"the new output is in place, and the next build checks it afresh", severity="warning")
 
 
 def _checked(staging: output.Staging, options: Options, progress: Callable[[str], None],

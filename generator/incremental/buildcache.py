@@ -147,16 +147,20 @@ def save(out: Path, cache: BuildCache) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     cache.saved_ns = time.time_ns()
-    # The documents and descriptions are saved by their stores; the inputs only as the digest written below.
-    with open(temporary, "wb") as handle:
-        marshal.dump((_STAMP, *(getattr(cache, name) for name in _SMALL)), handle)
-        for name in _CHUNKED:
-            _dump_in_chunks(getattr(cache, name), handle)
-    os.replace(temporary, path)
-    # Written last: until it is replaced, the old one names the old inputs, which no longer match.
-    with open(temporary, "wb") as handle:
-        marshal.dump((_STAMP, digest(cache.inputs), cache.saved_ns, cache.summary), handle)
-    os.replace(temporary, _inputs_file(out))
+    try:
+        # The documents and descriptions are saved by their stores; the inputs only as the digest written below.
+        with open(temporary, "wb") as handle:
+            marshal.dump((_STAMP, *(getattr(cache, name) for name in _SMALL)), handle)
+            for name in _CHUNKED:
+                _dump_in_chunks(getattr(cache, name), handle)
+        os.replace(temporary, path)
+        # Written last: until it is replaced, the old one names the old inputs, which no longer match.
+        with open(temporary, "wb") as handle:
+            marshal.dump((_STAMP, digest(cache.inputs), cache.saved_ns, cache.summary), handle)
+        os.replace(temporary, _inputs_file(out))
+    except BaseException:  # a full disk, say: no half-written file is left behind
+        temporary.unlink(missing_ok=True)
+        raise
     path.with_suffix(".pickle").unlink(missing_ok=True)  # the pickled cache of earlier versions: never loaded
 
 

@@ -124,6 +124,7 @@ class Staging:
     """
 
     _begun = False
+    unsaved: OSError | None = None  # why the copies' records could not be saved after the swap, if they could not
 
     def __init__(self, out: Path, records: Path, *, trust: bool = True):
         """Lock `out` for this build, so that neither it nor its spare copy changes under it.
@@ -314,10 +315,15 @@ class Staging:
             made.moved(self.out)
             if self.live is not None:
                 self.live.moved(self.spare)
-        made.save(self.records)
-        if self.live is not None and (self.linked or self.shared or not unchanged):
-            self.live.save(self.records)
-        outputrecord.forget_others(self.records, self.out, self.spare)
+        try:
+            made.save(self.records)
+            if self.live is not None and (self.linked or self.shared or not unchanged):
+                self.live.save(self.records)
+            outputrecord.forget_others(self.records, self.out, self.spare)
+        except OSError as error:
+            # The output is in place: a record left as it was only vouches for the files it still
+            # matches by stat, so the next build trusts less, never more; the build has not failed.
+            self.unsaved = error
         self._lock.close()
         return not unchanged
 
