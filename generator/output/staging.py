@@ -365,7 +365,13 @@ def real_output(out: Path) -> Path:
     swaps like any other.
     """
     out = Path(os.path.abspath(out))
-    return out.resolve() if out.is_symlink() else out
+    if not out.is_symlink():
+        return out
+    try:
+        return out.resolve(strict=False)
+    except (RuntimeError, OSError):  # a loop: RuntimeError up to Python 3.12, OSError (ELOOP) after
+        raise UsageError(f"--out {out} is a link that leads back to itself; "
+                         f"remove it, or point it at a folder") from None
 
 
 def remove_entry(path: Path) -> None:
