@@ -164,7 +164,7 @@ def _collector_paused():
 
 def _build(options: Options, progress: Callable[[str], None]) -> Result:
     started = time.monotonic()
-    staging.check_output_dir(options.out, options.content)
+    staging.check_output_dir(options.out, options.content, options.cache_dir)
     tree = tree_signature(options.content, options.template_dir, BUILTIN_TEMPLATES, ASSETS)
     inputs = input_signature(options, digest(tree))
     last = None if options.no_cache else cache_store.last_build_summary(options.out, inputs, newest_mtime(tree))

@@ -534,9 +534,15 @@ def file_shas(files: object) -> dict[str, str] | None:
     return {path: entry.get("sha256") if isinstance(entry, dict) else None for path, entry in files.items()}
 
 
-def check_output_dir(out: Path, content: Path) -> None:
-    """Refuse an --out that a build would wrongly replace, or cannot make: the content, other files, a file's child."""
+def check_output_dir(out: Path, content: Path, cache: Path) -> None:
+    """Refuse an --out that a build would wrongly replace, or cannot make: the content, other files, a file's child.
+
+    `cache` is where builds of `out` keep their cache, beside it: it cannot be the output too.
+    """
     real = real_output(out)
+    if Path(os.path.abspath(cache)) in (Path(os.path.abspath(out)), real):
+        raise UsageError(f"--out {out} is the folder where builds keep their build cache, beside the output; "
+                         f"choose another folder")
     for parent in real.parents:
         if parent.exists():
             if not parent.is_dir():
