@@ -543,6 +543,12 @@ def check_output_dir(out: Path, content: Path, cache: Path) -> None:
     if Path(os.path.abspath(cache)) in (Path(os.path.abspath(out)), real):
         raise UsageError(f"--out {out} is the folder where builds keep their build cache, beside the output; "
                          f"choose another folder")
+    for name in {real.name, Path(os.path.abspath(out)).name}:
+        longest = _name_max(real.parent) - NAMED_AFTER_OUT
+        if len(os.fsencode(name)) > longest:
+            raise UsageError(f"--out {out}: its name has {len(os.fsencode(name))} bytes, but files named after it "
+                             f"are kept beside it (.{name[:12]}….spare, its cache), so this file system allows "
+                             f"at most {longest}; choose a shorter name")
     for parent in real.parents:
         if parent.exists():
             if not parent.is_dir():
@@ -554,6 +560,21 @@ def check_output_dir(out: Path, content: Path, cache: Path) -> None:
     if real.exists() and (not real.is_dir() or (any(real.iterdir()) and not (real / MANIFEST).is_file())):
         raise UsageError(f"--out {out} exists and is not a coursegen output (no {MANIFEST}); "
                          f"refusing to replace it")
+
+
+# The most bytes a name kept beside the output adds to the output's own: its cache's SQLite
+# journal, "NAME-<16 hex>.sqlite-journal" (the staging folders, ".NAME.building-cards-<8>", add 25).
+NAMED_AFTER_OUT = 32
+
+
+def _name_max(folder: Path) -> int:
+    """Return the longest file name, in bytes, the file system of `folder` (or its nearest existing parent) takes."""
+    for parent in (folder, *folder.parents):
+        try:
+            return os.pathconf(parent, "PC_NAME_MAX")
+        except (OSError, ValueError):
+            continue
+    return 255
 
 
 def _swap(staging: Path, out: Path) -> None:
