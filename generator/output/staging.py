@@ -10,6 +10,7 @@ import itertools
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -378,11 +379,22 @@ def remove_entry(path: Path) -> None:
     """Remove whatever is at `path`: a folder with all it holds, a file, or a link (never what it links to)."""
     try:
         if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
+            shutil.rmtree(path, **{_RMTREE_HANDLER: _located})
         else:
             path.unlink()
     except FileNotFoundError:
         pass
+
+
+_RMTREE_HANDLER = "onexc" if sys.version_info >= (3, 12) else "onerror"
+
+
+def _located(function, name: str, error) -> None:
+    """Raise what rmtree could not remove with its whole path: its own error names the entry alone ("index.html")."""
+    error = error[1] if isinstance(error, tuple) else error  # onerror gives exc_info, onexc the exception
+    if isinstance(error, OSError):
+        error.filename = name
+    raise error
 
 
 def _remove_file(root: Path, path: str) -> None:
