@@ -176,3 +176,33 @@ def test_ctrl_c_stops_serve_while_a_template_never_finishes(project, tmp_path):
         if process.poll() is None:
             process.kill()
             process.wait(timeout=WAIT)
+
+
+def test_odd_and_broken_requests_never_print_a_traceback(project, tmp_path):
+    """A `since` of other digits ("²", 5,000 of them) and clients that go away mid-request: one server, no traceback."""
+    project.add(course(1, "First"))
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(project.content),
+                                "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        first = process.stdout.readline() + process.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:(\d+)/", first)
+        assert url, first
+        port = int(url.group(1))
+        for since in ("%C2%B2", "9" * 5000):
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+                client.sendall(f"GET /__coursegen/events?since={since} HTTP/1.0\r\n\r\n".encode())
+                client.settimeout(1)
+                with pytest.raises(TimeoutError):  # the stream stays open, waiting for a change
+                    while client.recv(65536):
+                        pass
+        for _ in range(20):  # a client that resets its connection in the middle of its request
+            client = socket.create_connection(("127.0.0.1", port), timeout=5)
+            client.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            client.close()
+        assert fetch(url.group(0))[0] == 200  # still serving
+    finally:
+        process.send_signal(signal.SIGINT)
+        shown = process.communicate(timeout=WAIT)[0]
+    assert "Traceback" not in shown and "Exception occurred" not in shown, shown

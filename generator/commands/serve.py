@@ -167,7 +167,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        seen = int(since) if since.isdigit() else self.state.generation
+        # ASCII digits only, and few: int() refuses other digits ("²") and numbers of over 4,300 of them.
+        seen = int(since) if since.isascii() and since.isdigit() and len(since) < 19 else self.state.generation
         try:
             self.wfile.write(b"retry: 1000\n\n")
             self.wfile.flush()
@@ -189,6 +190,19 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         """Stay quiet per request: the terminal shows builds, not traffic."""
 
 
+class PreviewServer(ThreadingHTTPServer):
+    """A server whose failed requests are told in one line, never a traceback on the editor's terminal."""
+
+    daemon_threads, block_on_close = True, False
+
+    def handle_error(self, request, client_address) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):  # a browser that went away mid-request (a reload, a closed tab)
+            return
+        print(f"coursegen serve: a request from {client_address[0]} failed: {type(error).__name__}: {error}",
+              file=sys.stderr, flush=True)
+
+
 def serve(content: Path, port: int, templates: Path | None = None) -> int:
     """Build a preview, serve it on 127.0.0.1 until Ctrl-C, rebuild on change; return the exit status."""
     state = LiveState()
@@ -196,10 +210,9 @@ def serve(content: Path, port: int, templates: Path | None = None) -> int:
         handler = type("Handler", (PreviewHandler,), {"state": state})
         public = Path(folder) / "output" / "public"
         try:
-            server = ThreadingHTTPServer((HOST, port), lambda *a: handler(*a, directory=str(public)))
+            server = PreviewServer((HOST, port), lambda *a: handler(*a, directory=str(public)))
         except OSError as exc:
             raise UsageError(f"cannot listen on {HOST}:{port}: {exc.strerror or exc}; choose another --port") from None
-        server.daemon_threads, server.block_on_close = True, False
         url = f"http://{HOST}:{server.server_address[1]}/"
         options = Options(content=content, out=Path(folder) / "output", base_url=url, preview=True, templates=templates)
         watched = snapshot((options.content, options.template_dir))  # before building: no change is missed
@@ -225,7 +238,7 @@ def serve(content: Path, port: int, templates: Path | None = None) -> int:
     return 0
 
 
-def _stop(server: ThreadingHTTPServer, state: LiveState, stop: threading.Event | None,
+def _stop(server: PreviewServer, state: LiveState, stop: threading.Event | None,
           watcher: threading.Thread | None) -> None:
     """Stop the watcher, the event streams and the server; wait a moment for a rebuild under way."""
     if stop is not None:
