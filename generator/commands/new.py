@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -111,6 +112,9 @@ def _registry_values(path: Path, field: str) -> list[str]:
 def write_new(scaffold: Scaffold) -> None:
     """Write the file, refusing to replace one that exists."""
     folder = scaffold.path.parent
+    if folder.is_symlink() and not folder.exists():  # mkdir would say only "File exists"
+        raise CoursegenError(f"{folder.as_posix()} is a link to {os.readlink(folder)}, which does not exist: "
+                             f"make that folder, or replace the link with a courses/ folder")
     if folder.exists() and not folder.is_dir():
         raise CoursegenError(f"{folder.as_posix()} is a file, not a folder: course files go in the courses/ folder")
     folder.mkdir(parents=True, exist_ok=True)
