@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING
-
-from generator.content.settings import SiteConfig
-
-if TYPE_CHECKING:
-    from generator.images.publish import SourceImage
+from pathlib import Path
+from typing import NamedTuple
 
 
 class Privacy(str, Enum):
@@ -42,6 +38,65 @@ _TYPE_EXPLANATIONS = {
     CourseType.STRUCTURED: "Course starts when a member enrolls. Sections are dripped relative to their enrollment date.",
     CourseType.SCHEDULED: "Course starts on a specific date. Sections are dripped relative to that date.",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSizes:
+    """Side in pixels of each squared image the model defines (site.yaml `image_sizes`)."""
+
+    bigger: int = 1024
+    big: int = 512
+    medium: int = 256
+    small: int = 128
+
+    def items(self) -> tuple[tuple[str, int], ...]:
+        """Return (model size name, side) from the biggest name to the smallest."""
+        return (("bigger", self.bigger), ("big", self.big), ("medium", self.medium), ("small", self.small))
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """The catalog's settings; every absolute URL is built from base_url."""
+
+    title: str
+    base_url: str  # always ends with "/"
+    language: str = "en"
+    description: str = ""
+    default_image: str = ""  # absolute URL or a path under content/images/; "" for the shipped image
+    page_size: int = 24
+    feed_page_size: int = 1000
+    image_sizes: ImageSizes = ImageSizes()
+
+    base_path: str = "/"  # the path part of base_url ("/" or "/catalog/"): internal links start with it
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """What a readable source image is: its format and its size once EXIF orientation is applied."""
+
+    format: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceImage:
+    """A source image that passed every check: where it is, its sha256 and what it holds."""
+
+    path: str  # as authored, relative to the content directory: "images/cafe.jpg"
+    file: Path
+    digest: str
+    info: SourceInfo
+
+
+class Rendered(NamedTuple):
+    """What rendering one course's description produced (markup.describe); computed once per course."""
+
+    description_html: str
+    excerpt: str
+
+
+NOT_RENDERED = Rendered("", "")  # for a course nothing shows the description of (privacy.needs_description)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from generator.images import pixels as imaging
-from generator.images.pixels import Spec
+from generator.images.derived import Spec
 from generator.commands.check import Options, check
 from tests.conftest import course
 

@@ -15,9 +15,10 @@ from generator.output import staging
 from generator.incremental import buildcache as cache_store
 from generator.incremental.buildcache import BuildCache, digest, newest_mtime, stat_key, tree_signature
 from generator.content.resolve import CourseResolver, assemble_catalog, check_references, load_registry
-from generator.content.settings import ImageSizes, load_site
+from generator.content.settings import load_site
+from generator.model import ImageSizes
 from generator.images.cache import CACHE_DIR, ImageCache
-from generator.images.publish import check_images
+from generator.images.refs import check_images
 from generator.issues import CacheDamaged, Issue
 from generator.content.loader import load_courses
 from generator.model import Catalog
@@ -96,7 +97,9 @@ def check(options: Options, cache: BuildCache | None = None, progress: Callable[
     resolver = CourseResolver(registry) if registry is not None else None
     invalid, sources, seen = [], {}, {}
     sizes = site.image_sizes if site is not None else ImageSizes()
-    images_seen = ImageCache(options.cache_dir, writable=False)  # check reads what builds learnt, writes nothing
+    # What decoding a source teaches is kept by builds, hidden courses' sources included, so that
+    # neither `check` nor the next build decodes it again; `check` itself writes nothing.
+    images_seen = ImageCache(options.cache_dir, writable=describe and not options.no_cache)
     for document, problems in load_courses(options.content, paths, cache, options.jobs,
                                            describe=describe, preview=options.preview, stats=stats):
         issues += problems

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from generator.incremental.buildcache import BuildCache, markdown_key, stat_key
-from generator.site.descriptions import Rendered
+from generator.model import Rendered
 from generator.issues import Issue
 from generator.parallel import iter_chunks
 from generator.privacy import needs_description

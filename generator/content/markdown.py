@@ -10,8 +10,7 @@ import nh3
 from cmarkgfm import _cmark
 from cmarkgfm.cmark import Options
 
-from generator.site.descriptions import Rendered
-
+from generator.model import Rendered
 # What a description may contain after sanitising: prose, lists, links, code, tables, images.
 # Raw HTML that an editor types is parsed and cleaned like everything else, never passed through.
 ALLOWED_TAGS = {

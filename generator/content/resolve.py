@@ -6,7 +6,7 @@ import difflib
 import unicodedata
 from dataclasses import dataclass, field
 
-from generator.content.settings import SiteConfig
+from generator.model import SiteConfig
 from generator.issues import Issue
 from generator.model import Catalog, Category, Course, CourseType, Privacy, User
 from generator.content.files import Document, locate

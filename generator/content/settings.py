@@ -2,41 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from generator.issues import Issue
+from generator.model import ImageSizes, SiteConfig
 from generator.content.files import Document
 from generator.content.schema import validate_document
-
-
-@dataclass(frozen=True, slots=True)
-class ImageSizes:
-    """Side in pixels of each squared image the model defines (site.yaml `image_sizes`)."""
-
-    bigger: int = 1024
-    big: int = 512
-    medium: int = 256
-    small: int = 128
-
-    def items(self) -> tuple[tuple[str, int], ...]:
-        """Return (model size name, side) from the biggest name to the smallest."""
-        return (("bigger", self.bigger), ("big", self.big), ("medium", self.medium), ("small", self.small))
-
-
-@dataclass(frozen=True, slots=True)
-class SiteConfig:
-    """The catalog's settings; every absolute URL is built from base_url."""
-
-    title: str
-    base_url: str  # always ends with "/"
-    language: str = "en"
-    description: str = ""
-    default_image: str = ""  # absolute URL or a path under content/images/; "" for the shipped image
-    page_size: int = 24
-    feed_page_size: int = 1000
-    image_sizes: ImageSizes = ImageSizes()
-
-    base_path: str = "/"  # the path part of base_url ("/" or "/catalog/"): internal links start with it
 
 
 def url_path(url: str) -> str:

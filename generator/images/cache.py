@@ -8,8 +8,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from generator.images.pixels import FORMATS, Encoded, SourceInfo
-
+from generator.images.derived import SOURCE_FORMATS, Encoded
+from generator.model import SourceInfo
 CACHE_DIR = ".coursegen-cache"  # created beside the output directory, never inside what is deployed
 
 
@@ -46,7 +46,7 @@ class ImageCache:
     def source(self, digest: str) -> SourceInfo | None:
         """Return what an earlier build learnt by decoding the source with this sha256, or None (also for a bad record)."""
         found = self._read_json(f"sources/{digest}.json")
-        if not (_sizes(found) and found.get("format") in FORMATS and len(found) == 3):
+        if not (_sizes(found) and found.get("format") in SOURCE_FORMATS and len(found) == 3):
             return None
         return SourceInfo(**found)
 

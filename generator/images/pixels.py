@@ -7,12 +7,13 @@ import io
 import math
 import re
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF")  # Pillow's names of the formats coursegen reads (MPO: a phone's JPEG)
+from generator.images.derived import SOURCE_FORMATS, Encoded, Spec
+from generator.model import SourceInfo
+
 MAX_PIXELS = 100_000_000  # 10,000 × 10,000: anything larger is refused as a possible decompression bomb
 SOCIAL_SIZE = (1200, 630)
 OG_MAX_WIDTH = 1200
@@ -22,43 +23,11 @@ _SAVE = {"jpeg": {"format": "JPEG", "quality": 85, "optimize": True, "progressiv
          "webp": {"format": "WEBP", "quality": 80, "method": 4}}
 
 
-@dataclass(frozen=True, slots=True)
-class SourceInfo:
-    """What a readable source image is: its format and its size once EXIF orientation is applied."""
-
-    format: str
-    width: int
-    height: int
-
-
-@dataclass(frozen=True, slots=True)
-class Spec:
-    """One derived image: a center-cropped square, a social card, or a fit within OG_MAX_WIDTH."""
-
-    kind: str  # "square" | "social" | "fit"
-    size: int  # side of a square; ignored for social and fit
-    format: str  # "jpeg" | "webp"
-    text: tuple[str, ...] = ()  # social: course name, site title
-
-    @property
-    def extension(self) -> str:
-        return "jpg" if self.format == "jpeg" else self.format
-
-
-@dataclass(frozen=True, slots=True)
-class Encoded:
-    """A derived image's bytes and its real pixel size."""
-
-    data: bytes
-    width: int
-    height: int
-
-
 def inspect(data: bytes) -> SourceInfo | str:
     """Return the image's format and oriented size, or why it cannot be used (decoding every pixel)."""
     try:
         with _quiet(), Image.open(io.BytesIO(data)) as image:
-            if image.format not in FORMATS:
+            if image.format not in SOURCE_FORMATS:
                 return f"is a {image.format} image; expected JPEG, PNG, WebP or GIF"
             width, height = image.size
             if width * height > MAX_PIXELS:

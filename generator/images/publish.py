@@ -1,4 +1,4 @@
-"""Course images: check every reference in phase one; in phase two make (or reuse) and name the derivatives.
+"""Course images in phase two: make (or reuse) the derivatives every shown course needs, and name them.
 
 Derived files are named by a hash of the source bytes and the settings, never by a course's slug
 or name, and only courses the public site may show (privacy.public_view FULL or LOCK) get any.
@@ -8,39 +8,23 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
 
 import PIL
 
 from generator import __version__
 
-from generator.images import pixels as imaging
-from generator.content.settings import ImageSizes, SiteConfig
+from generator.images import pixels
+from generator.model import SiteConfig
 from generator.images.cache import ImageCache
-from generator.images.pixels import Encoded, SourceInfo, Spec
-from generator.issues import CoursegenError, Issue
-from generator.model import Catalog, Course
+from generator.images.refs import IMAGES_DIR
+from generator.images.derived import Encoded, Spec
+from generator.issues import CoursegenError
+from generator.model import Catalog, Course, SourceImage
 from generator.privacy import PublicView, public_view
 from generator.content.rules import is_absolute_url
-from generator.content.files import Document, locate
-from generator.content.schema import describe
 
-IMAGES_DIR = "images"  # authored paths start with it, relative to the content directory
-MAX_SOURCE_BYTES = 50 * 1024 * 1024
 RECIPE = "5"  # bump whenever imaging makes different bytes from the same input
 FORMATS = ("jpeg", "webp")  # every square exists as a JPEG (the model's URL) and a smaller WebP
-_EXAMPLE = '(such as "images/cafe.jpg")'
-URL_FIELDS = ("og_image", "default_image")  # an absolute URL is allowed there too
-
-
-@dataclass(frozen=True, slots=True)
-class SourceImage:
-    """A source image that passed every check: where it is, its sha256 and what it holds."""
-
-    path: str  # as authored, relative to the content directory: "images/cafe.jpg"
-    file: Path
-    digest: str
-    info: SourceInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,93 +78,12 @@ class ImageSet:
 
 # Phase one ------------------------------------------------------------------------------------------
 
-def check_images(content: Path, document: Document, sizes: ImageSizes, cache: ImageCache,
-                 seen: dict[str, SourceImage | str]) -> tuple[dict[str, SourceImage], list[Issue]]:
-    """Check the image paths of a course file (or site.yaml's default_image); warn when a source is too small."""
-    found, issues = {}, []
-    for name in ("image_original", "og_image", "default_image"):
-        value = document.data.get(name) if isinstance(document.data, dict) else None
-        if not isinstance(value, str) or (name in URL_FIELDS and is_absolute_url(value)):
-            continue
-        source = _path_problem(value, name)
-        if not source:
-            if value not in seen:  # a file several courses share is read and checked once
-                seen[value] = inspect_source(content, value, cache)
-            source = seen[value]
-        if isinstance(source, str):
-            issues.append(_issue(document, name, source))
-            continue
-        found[value] = source
-        if name == "image_original":
-            issues += _too_small(document, source, sizes)
-    return found, issues
-
-
-def inspect_source(content: Path, value: str, cache: ImageCache) -> SourceImage | str:
-    """Return the checked source image a well-formed authored path names, or what is wrong with it."""
-    images = content / IMAGES_DIR
-    shown = f"{content.as_posix()}/{value}"
-    try:
-        real = (content / value).resolve(strict=True)
-    except (OSError, RuntimeError):
-        return f"file not found: {shown} does not exist (or is a broken link)"
-    if not real.is_relative_to(images.resolve()):
-        return f"{shown} is a link to a file outside {content.as_posix()}/{IMAGES_DIR}/; images must live inside it"
-    if not real.is_file():
-        return f"{shown} is not a file"
-    if real.stat().st_size > MAX_SOURCE_BYTES:
-        return f"{shown} is larger than {MAX_SOURCE_BYTES // 2**20} MiB; export a smaller source image"
-    data = real.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    info = cache.source(digest) or imaging.inspect(data)  # a source decoded by an earlier build is not decoded again
-    if isinstance(info, str):
-        return f"{shown} {info}"
-    return SourceImage(value, real, digest, info)
-
-
-def _path_problem(value: str, name: str) -> str:
-    expected = f"expected a relative path under {IMAGES_DIR}/ {_EXAMPLE}"
-    if name in URL_FIELDS:
-        expected = f"expected an absolute http(s) URL or a relative path under {IMAGES_DIR}/ {_EXAMPLE}"
-    if value.startswith("//") or "://" in value:
-        return f"{expected}, found the URL {value!r}"
-    if "\\" in value:
-        return f"{expected} with forward slashes, found {describe(value)} with backslashes"
-    path = PurePosixPath(value)
-    if path.is_absolute() or (len(value) > 1 and value[1] == ":"):
-        return f"{expected}, found the absolute path {value!r}"
-    if ".." in path.parts:
-        return f"{expected}, found {describe(value)}, which climbs out with '..'"
-    if len(path.parts) < 2 or path.parts[0] != IMAGES_DIR:
-        return f"{expected}, found {describe(value)}"
-    return ""
-
-
-def _too_small(document: Document, source: SourceImage, sizes: ImageSizes) -> list[Issue]:
-    side = min(source.info.width, source.info.height)
-    short = [(name, size) for name, size in sizes.items() if size > side]
-    if not short:
-        return []
-    names = ", ".join(f"image_{name} ({size})" for name, size in short)
-    return [_issue(document, "image_original",
-                   f"{source.path} is {source.info.width}×{source.info.height} pixels, smaller than {names}: "
-                   f"those are made {side}×{side}, since images are never enlarged; use a source at least "
-                   f"{short[0][1]} pixels on its shorter side", severity="warning")]
-
-
-def _issue(document: Document, name: str, message: str, *, severity: str = "error") -> Issue:
-    line, column = locate(document.path, (name,))
-    return Issue(document.display, line, column, name, message, severity)
-
-
-# Phase two ------------------------------------------------------------------------------------------
-
 def publish_images(catalog: Catalog, cache: ImageCache, *, preview: bool) -> ImageSet:
     """Return every publishable course's images, made once per source or reused from the cache."""
     result = ImageSet(site=catalog.site)
     plans = {course.id: _plan(course, catalog, preview) for course in catalog.courses}
     default = catalog.images.get(catalog.site.default_image)
-    site_plan = {"og": (default, Spec("fit", imaging.OG_MAX_WIDTH, "jpeg"))} if default else {}
+    site_plan = {"og": (default, Spec("fit", pixels.OG_MAX_WIDTH, "jpeg"))} if default else {}
     needed: dict[str, tuple[SourceImage, set[Spec]]] = {}
     for plan in (*plans.values(), site_plan):
         for source, spec in plan.values():
@@ -214,7 +117,7 @@ def _plan(course: Course, catalog: Catalog, preview: bool) -> dict[str, tuple[So
                 plan[f"{name}:{fmt}"] = (original, Spec("square", min(size, side), fmt))
     authored = catalog.images.get(course.og_image)
     if authored is not None:
-        plan["og"] = (authored, Spec("fit", imaging.OG_MAX_WIDTH, "jpeg"))
+        plan["og"] = (authored, Spec("fit", pixels.OG_MAX_WIDTH, "jpeg"))
     elif original is not None and not course.og_image:
         plan["og"] = (original, Spec("social", 0, "jpeg", (course.name, catalog.site.title)))
     return plan
@@ -236,7 +139,7 @@ def _derive(source: SourceImage, specs: list[Spec], cache: ImageCache, result: I
         data = source.file.read_bytes()
         if hashlib.sha256(data).hexdigest() != source.digest:
             raise CoursegenError(f"{source.path} changed during the build; run it again")
-        for spec, encoded in imaging.render(data, missing).items():
+        for spec, encoded in pixels.render(data, missing).items():
             cache.store_derived(keys[spec], encoded)
             found[spec] = encoded
         cache.store_source(source.digest, source.info)

@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.site.descriptions import Rendered
+from generator.model import Rendered
 from generator.issues import CacheDamaged
 
 if TYPE_CHECKING:

@@ -1,19 +1,10 @@
-"""What rendering a course's Markdown description produces, shared by every stage that shows it."""
+"""Each course's rendered description, read from the build cache's store as pages and feeds ask."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple
 
-
-class Rendered(NamedTuple):
-    """What rendering one course's description produced (markup.describe); computed once per course."""
-
-    description_html: str
-    excerpt: str
-
-
-NOT_RENDERED = Rendered("", "")  # for a course nothing shows the description of (privacy.needs_description)
+from generator.model import NOT_RENDERED, Rendered
 
 
 class CourseDescriptions(Mapping):

@@ -12,7 +12,7 @@ from generator.site import head
 
 from generator.site import views
 from generator.incremental.buildcache import kept, reuse
-from generator.site.descriptions import Rendered
+from generator.model import Rendered
 from generator.model import Catalog
 from generator.privacy import listed_category_slugs, listed_courses
 from generator.urls import absolute_url, course_path

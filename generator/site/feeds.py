@@ -14,7 +14,8 @@ from functools import partial
 import orjson
 
 from generator.site import head as meta
-from generator.site.descriptions import CourseDescriptions, Rendered
+from generator.site.descriptions import CourseDescriptions
+from generator.model import Rendered
 from generator.images.publish import CourseImages, ImageSet
 from generator.issues import CoursegenError
 from generator.model import Catalog, Course, User

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.content.settings import SiteConfig
+from generator.model import SiteConfig
 from generator.model import Course
 from generator.content.rules import is_absolute_url
 

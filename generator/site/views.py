@@ -6,8 +6,8 @@ unless it is added here, on purpose.
 
 from __future__ import annotations
 
-from generator.content.settings import SiteConfig
-from generator.site.descriptions import Rendered
+from generator.model import SiteConfig
+from generator.model import Rendered
 from generator.images.publish import CourseImages
 from generator.model import Category, Course, CourseType
 from generator.urls import category_path, course_path, link, type_path
