@@ -116,7 +116,9 @@ def old_slugs(catalog: Catalog, previous: Previous) -> dict[str, int]:
 def redirects(catalog: Catalog, slugs: dict[str, int], *, preview: bool) -> dict[str, str]:
     """Return {old slug: current slug} for each course whose page moved and may still be shown."""
     by_id = {course.id: course for course in catalog.courses}
-    taken = {course.slug for course in catalog.courses}
+    # Only a page this build writes takes an old URL: a secret, draft or deleted course holding the
+    # slug must not remove the redirect, or its disappearance would tell that a hidden course took it.
+    taken = {course.slug for course in catalog.courses if public_view(course, preview=preview) is not PublicView.NONE}
     moved = {}
     for old_slug, course_id in slugs.items():
         course = by_id.get(course_id)
