@@ -3,17 +3,19 @@
 Each folder in tests/cases/hostile/ is one case: a case.yaml saying what is tried (`what`), what
 is done before the run (a good build, then `steps` that damage the content, the output, the
 spare copy or the cache), the command run and what it must give: its exit status and the
-messages it prints. A case's own content/ and templates/ are laid over the base catalog in
-_base/ (one course of each privacy, images, categories, creators). Whatever the case, the run
-must never print a traceback; a build that fails must leave the output byte-identical; a build
-that succeeds must make exactly what a cold build of the same input and history makes; and no
-byte under output/public/ may name what must stay hidden (TOKENS).
+messages it prints, and, with `seconds`, the time it may take at most. A case's own content/ and
+templates/ are laid over the base catalog in _base/ (one course of each privacy, images,
+categories, creators). Whatever the case, the run must never print a traceback; a build that
+fails must leave the output byte-identical; a build that succeeds must make exactly what a cold
+build of the same input and history makes; and no byte under output/public/ may name what must
+stay hidden (TOKENS).
 
 Steps are a small language, one mapping each (see ACTIONS): write, append (in place), replace,
 delete, symlink, mkdir, move, fifo, chmod, corrupt, image, deep, build. Paths are relative to the project
 folder (content/, templates/, output/, .output.spare/, .coursegen-cache/); `\\xNN` in a path
-written with `raw: true` is a byte, for names that are not UTF-8. A `glob` in place of a `path` (delete, replace,
-corrupt, chmod, move) reaches files whose names a case cannot know, such as the cache's.
+written with `raw: true` is a byte, for names that are not UTF-8; a write's `repeat` adds `times`
+lines after its text, `{n}` in each replaced by its number. A `glob` in place of a `path` (delete,
+replace, corrupt, chmod, move) reaches files whose names a case cannot know, such as the cache's.
 """
 
 from __future__ import annotations
@@ -79,7 +81,8 @@ def test_hostile_case(name):
         before = _snapshot(root / spec.get("out", "output"))
         untouched = {path: _snapshot(root / path) for path in spec.get("untouched", [])}
         previous = _saved_manifest(root, spec)
-        ran = _run(root, spec)
+        with _time_limit(spec.get("seconds")):
+            ran = _run(root, spec)
         for path, files in untouched.items():
             assert _snapshot(root / path) == files, f"the run changed {path}, outside the output"
         for path in spec.get("absent", []):
@@ -105,6 +108,29 @@ def test_hostile_case(name):
             page = (out / "public" / path).read_text("utf-8")
             for text in texts:
                 assert text not in page, f"{text!r} in {path}"
+
+
+class _TooSlow(BaseException):
+    """Raised in a run that takes longer than its case's `seconds`: a run that looks hung is a failure."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None):
+    """Stop the run with _TooSlow after `seconds` (none: no limit), so that a hang fails the case, not the suite."""
+    if not seconds:
+        yield
+        return
+
+    def too_slow(signum, frame):
+        raise _TooSlow(f"the run took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # -- the project ---------------------------------------------------------------------------------
@@ -148,6 +174,8 @@ def _write(root, step, spec):
     target = _path(root, step)
     target.parent.mkdir(parents=True, exist_ok=True)
     data = codecs.escape_decode(step["bytes"].encode())[0] if "bytes" in step else step["text"].encode("utf-8")
+    if "repeat" in step:  # then `times` lines more, {n} in each its number: a file too big to keep in the case
+        data += "".join(step["repeat"].format(n=n) for n in range(step["times"])).encode("utf-8")
     target.write_bytes(data)
 
 

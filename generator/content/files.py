@@ -219,18 +219,14 @@ def locate(path: str | os.PathLike, keys: tuple, *, at_key: bool = False) -> tup
     every value of every course: the common, valid path stays fast and small.
     With `at_key`, point at the key of the last step instead of its value.
     """
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            node = safe_yaml.compose(handle.read())
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return 1, 1
+    node = _composed(os.fspath(path))
     if node is None:
         return 1, 1
     found = node
     for index, key in enumerate(keys):
         last = index == len(keys) - 1
         if isinstance(found, yaml.MappingNode):
-            match = next(((k, v) for k, v in found.value if k.value == str(key)), None)
+            match = _entries(found).get(str(key))
             if match is None:
                 break
             found = match[0] if (last and at_key) else match[1]
@@ -239,3 +235,37 @@ def locate(path: str | os.PathLike, keys: tuple, *, at_key: bool = False) -> tup
         else:
             break
     return found.start_mark.line + 1, found.start_mark.column + 1
+
+
+def _composed(path: str) -> yaml.Node | None:
+    """Return the node tree of a file, composed once for all the errors located in it.
+
+    A file with 100,000 unknown keys has 100,000 errors: composing it again for each, and
+    looking each key up in a list of 100,000, took hours (the run looked hung).
+    """
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return _tree(path, (status.st_mtime_ns, status.st_size, status.st_ino))
+
+
+@functools.lru_cache(maxsize=2)
+def _tree(path: str, stat_key: tuple) -> yaml.Node | None:
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            return safe_yaml.compose(handle.read())
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
+def _entries(mapping: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    """Return a mapping node's (key node, value node) by key text, the first of each key; kept on the node."""
+    entries = getattr(mapping, "_coursegen_entries", None)
+    if entries is None:
+        entries = {}
+        for key_node, value_node in mapping.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                entries.setdefault(key_node.value, (key_node, value_node))
+        mapping._coursegen_entries = entries
+    return entries
