@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 
 from generator.issues import Issue
+from generator.sources import printable
 
 
 _COLORS = {"path": "1", "error": "1;31", "warning": "1;33", "field": "36", "count": "1"}
@@ -23,8 +25,11 @@ def format_text(issues: Iterable[Issue], *, color: bool = False) -> str:
         where = issue.path
         if issue.line:
             where += f":{issue.line}" + (f":{issue.column}" if issue.column else "")
-        field = paint("field", f"{issue.field}: ") if issue.field else ""
-        lines.append(f"{paint('path', where)}: {paint(issue.severity, issue.severity)}: {field}{issue.message}")
+        # A field name or message may quote what a file holds (an unknown key, a username): a line
+        # break or an escape sequence in it must not forge a line of its own or repaint the screen.
+        field = paint("field", f"{printable(issue.field)}: ") if issue.field else ""
+        lines.append(f"{paint('path', where)}: {paint(issue.severity, issue.severity)}: {field}"
+                     f"{printable(issue.message)}")
     return "\n".join(lines)
 
 
@@ -66,9 +71,14 @@ def format_github(issues: Iterable[Issue]) -> str:
             params.append(f"line={issue.line}")
         if issue.column:
             params.append(f"col={issue.column}")
-        params.append(f"title={_property(issue.field or 'coursegen')}")
-        lines.append(f"::{issue.severity} {','.join(params)}::{_data(issue.message)}")
+        params.append(f"title={_property(_printable_lines(issue.field) or 'coursegen')}")
+        lines.append(f"::{issue.severity} {','.join(params)}::{_data(_printable_lines(issue.message))}")
     return "\n".join(lines)
+
+
+def _printable_lines(text: str) -> str:
+    """Return text with every unprintable character escaped but its line breaks, which _data encodes as data."""
+    return "".join(part if part in ("\r", "\n") else printable(part) for part in re.split(r"([\r\n])", text))
 
 
 def _data(text: str) -> str:
