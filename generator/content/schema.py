@@ -24,8 +24,11 @@ GENERATED_FIELDS = {
     "user_completion_rate": "is viewer-specific and read-only; feeds show an anonymous viewer (0)",
 }
 
+# RFC 3339's date-time (section 5.6), as JSON Schema's "date-time" and the feeds' readers take it: "T"
+# between date and time (its note allows a space, the grammar does not), and an offset's hours up to
+# 23 and minutes up to 59 (Python would read "+14:60" as +15:00).
 _RFC3339 = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)\Z", re.ASCII)
 
 
 def is_rfc3339(value: object) -> bool:
