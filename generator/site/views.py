@@ -87,10 +87,21 @@ def course_page(course: Course, site: SiteConfig, rendered: Rendered, listed_slu
         "type_explanation": course.type.explanation,
         "creator": creator_view(course),
         "description_html": rendered.description_html,
-        "created_at": course.created_at,
+        "created_at": html_datetime(course.created_at),
         "created_date": course.created_at[:10],
         "draft": draft,
     }
+
+
+def html_datetime(created_at: str) -> str:
+    """Return an RFC 3339 date-time as HTML's <time datetime> takes it: "T" and "Z" in capitals, at most
+    three digits of a second's fraction (RFC 3339 allows "t", "z" and any number; HTML does not)."""
+    value = created_at.upper()
+    if "." in value:
+        whole, rest = value.split(".", 1)
+        digits = len(rest) - len(rest.lstrip("0123456789"))
+        value = whole + "." + rest[:min(digits, 3)] + rest[digits:]
+    return value
 
 
 def lock_page(course: Course, site: SiteConfig, description: str, images: CourseImages) -> dict:
