@@ -71,10 +71,12 @@ class CourseResolver:
         # slug (and ("id", id), ("name", name)) -> the first inline definition of a category
         # that categories.yaml does not define
         self.inline_categories: dict[str | tuple, _Inline] = {}
+        # ("username", name) and ("id", id) -> the first inline creator that users.yaml does not define
+        self.inline_creators: dict[tuple, _InlineCreator] = {}
 
     def add(self, document: Document) -> None:
         self.issues += self._uniqueness(document)
-        course, problems = _course(document, self.registry, self.inline_categories)
+        course, problems = _course(document, self.registry, self.inline_categories, self.inline_creators)
         self.issues += problems
         if course is not None:
             self.courses.append(course)
@@ -114,6 +116,15 @@ class _Inline:
     index: int  # its place in the file's categories, to locate it if another definition differs
 
 
+@dataclass(frozen=True, slots=True)
+class _InlineCreator:
+    """A creator defined inline by a course file, and where: its username and its id each name it alone."""
+
+    user: User
+    display: str
+    path: str
+
+
 def assemble_catalog(site: SiteConfig, registry: _Registry, courses: tuple[Course, ...], images: dict) -> Catalog:
     """Return the frozen catalog; its categories are those the courses use, by name.
 
@@ -144,13 +155,13 @@ _UNIQUE = (("id", lambda data: data["id"], "id {}"),
            ("slug", _slug_of, "slug '{}'"))
 
 
-def _course(document: Document, registry: _Registry,
-            inline: dict[str, _Inline]) -> tuple[Course | None, list[Issue]]:
+def _course(document: Document, registry: _Registry, inline: dict[str, _Inline],
+            creators: dict[tuple, _InlineCreator]) -> tuple[Course | None, list[Issue]]:
     data, issues = document.data, []
     slug = _slug_of(data)
     if not slug:
         issues.append(_at(document, ("name",), f"cannot make a slug from the name {data['name']!r}; add a slug field"))
-    creator = _creator(document, data["created_by"], registry, issues)
+    creator = _creator(document, data["created_by"], registry, issues, creators)
     categories = tuple(_category(document, index, ref, registry, issues, inline)
                        for index, ref in enumerate(data.get("categories", [])))
     if issues:
@@ -196,7 +207,8 @@ def check_references(registry: _Registry, documents: list[Document]) -> list[Iss
     return issues
 
 
-def _creator(document: Document, ref: object, registry: _Registry, issues: list[Issue]) -> User | None:
+def _creator(document: Document, ref: object, registry: _Registry, issues: list[Issue],
+             inline_seen: dict[tuple, _InlineCreator] | None = None) -> User | None:
     if isinstance(ref, dict):
         inline = User(**ref)
         known = registry.users.get(inline.username)
@@ -208,11 +220,35 @@ def _creator(document: Document, ref: object, registry: _Registry, issues: list[
             issues.append(_at(document, ("created_by", "id"),
                               f"inline creator id {inline.id} is the id of '{registry.user_ids[inline.id]}' "
                               f"in users.yaml; each creator needs an id of its own"))
+        elif known is None and inline_seen is not None:
+            _inline_creator(document, inline, inline_seen, issues)
         return known or inline
     user = registry.users.get(ref)
     if user is None:
         issues.append(_at(document, ("created_by",), _unknown("username", ref, registry.users, "users.yaml")))
     return user
+
+
+def _inline_creator(document: Document, inline: User, seen: dict[tuple, _InlineCreator], issues: list[Issue]) -> None:
+    """Report an inline creator whose username or id an earlier course file's inline creator has, defined otherwise.
+
+    Feeds name a creator by id and by username, as users.yaml does (where each is defined once):
+    two courses' "mallory" with two real names, or two creators sharing id 30, would give the
+    feeds' readers two people under one key.
+    """
+    here = _InlineCreator(inline, document.display, document.path)
+    for clash, key in (("username", ("username", inline.username)), ("id", ("id", inline.id))):
+        first = seen.setdefault(key, here)
+        if first.user != inline:
+            line, _ = locate(first.path, ("created_by",))
+            issues.append(_at(document, ("created_by", clash),
+                              f"inline creator {clash} {getattr(inline, clash)!r} is defined differently in "
+                              f"{first.display}:{line} ({_user_text(first.user)}); define the creator once in "
+                              f"users.yaml and refer to it by username"))
+
+
+def _user_text(user: User) -> str:
+    return f"id {user.id}, username {user.username!r}, real name {user.real_name!r}"
 
 
 def _category(document: Document, index: int, ref: object, registry: _Registry, issues: list[Issue],
