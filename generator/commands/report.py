@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 
 from generator.issues import Issue
-from generator.sources import printable
+from generator.content.files import printable
 
 
 _COLORS = {"path": "1", "error": "1;31", "warning": "1;33", "field": "36", "count": "1"}
