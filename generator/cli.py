@@ -1,4 +1,4 @@
-"""Command line: arguments → options → pipeline → report → exit code."""
+"""Command line: arguments → options → a command → report → exit code."""
 
 from __future__ import annotations
 
@@ -151,8 +151,7 @@ def _save_traceback(error: BaseException, args: argparse.Namespace) -> str:
 
 
 def _options(args: argparse.Namespace):
-    from generator.commands.check import Options
-
+    from generator.commands.options import Options
     _require_content(args)
     templates = getattr(args, "templates", None)
     if templates is not None and not templates.is_dir():
@@ -181,7 +180,7 @@ def _jobs(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from generator.commands.check import build
+    from generator.commands.build import build
     from generator.commands.progress import Progress, wanted
     from generator.commands.report import format_text, summary_line
 

@@ -34,7 +34,7 @@ class CacheDamaged(CoursegenError):
 
 
 class BuildFailed(CoursegenError):
-    """Raised by the pipeline when content errors prevent a build (exit status 1)."""
+    """Raised by a build when content errors prevent it (exit status 1)."""
 
     def __init__(self, issues: tuple[Issue, ...]):
         errors = sum(i.is_error for i in issues)

@@ -11,7 +11,8 @@ from PIL import Image, ImageDraw
 
 from generator.images import pixels as imaging
 from generator.images.derived import Spec
-from generator.commands.check import Options, check
+from generator.commands.check import check
+from generator.commands.options import Options
 from tests.conftest import course
 
 RED, BLUE, WHITE = (220, 30, 30), (30, 60, 220), (255, 255, 255)

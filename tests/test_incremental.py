@@ -109,8 +109,8 @@ def test_one_edit_rerenders_only_the_pages_that_show_it(project, capsys):
     assert project.build() == 0
     project.add(course(3, "Course 3", description="A new first paragraph.", categories=["music"]))
     clock.touch(project.content / "courses/3.yaml")
-    from generator.commands.check import Options, build
-
+    from generator.commands.build import build
+    from generator.commands.options import Options
     result = build(Options(content=project.content, out=project.out))
     # its page only: the cards on the home and category pages show no description
     assert result.summary["rendered"] == 1, result.summary

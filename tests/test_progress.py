@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import time
 
-from generator.commands.check import Options, build
+from generator.commands.build import build
+from generator.commands.options import Options
 from generator.commands.progress import Progress, wanted
 from tests.conftest import course
 from tests.test_cli import run

@@ -8,7 +8,8 @@ import re
 from lxml import etree
 
 from generator.site import discovery
-from generator.commands.check import Options, check
+from generator.commands.check import check
+from generator.commands.options import Options
 from tests.conftest import REPO, course
 
 

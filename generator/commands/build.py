@@ -1,256 +1,93 @@
-"""Phase two of a build: plan every page, render what changed, write the feeds, swap the output in."""
+"""`coursegen build`: nothing when nothing changed; else phase one, phase two and the swap (commands/write.py).
+
+A build is up to date when no input file changed (a stat of each) and the live output is exactly
+what the last build left (a stat of each file it wrote); then it imports nothing that renders.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
-import shutil
-import tempfile
+import gc
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
 
+from generator import __version__
+from generator.commands.options import Options, Result, silent
 from generator.incremental import buildcache as cache_store
-from generator.site import discovery
-from generator.site import feeds
-from generator.content import history
-from generator.output import staging as output
-from generator.site import pages as render
-from generator.site import templating
-from generator.incremental.buildcache import BuildCache
-from generator.site.descriptions import CourseDescriptions
-from generator.images.cache import ImageCache
-from generator.images.publish import publish_images
-from generator.issues import BuildFailed, CacheDamaged, CoursegenError, Issue
-from generator.model import Catalog
-from generator.parallel import map_chunks
-from generator.commands.check import Options, Result, check, input_signature
-from generator.site import ASSETS
-from generator.privacy import listed_courses, needs_description
+from generator.incremental.buildcache import digest, newest_mtime, stat_key, tree_signature
+from generator.issues import CacheDamaged, Issue
+from generator.output import record, staging
+from generator.site import ASSETS, BUILTIN_TEMPLATES
 
 
-def build_site(options: Options, progress: Callable[[str], None], inputs: tuple, stats: dict[str, tuple],
-               started: float) -> Result:
+def build(options: Options, progress: Callable[[str], None] = silent) -> Result:
     """Phase one, then plan every page, render what changed, and swap the result in.
 
-    `inputs` is the build's input signature (pipeline.input_signature) and `stats` every input
-    file's stat key, both taken when the build started at `started` (time.monotonic()).
+    A build cache that SQLite finds damaged is only a cache: it is deleted, and the build made
+    again from nothing, with a warning.
     """
-    # The lock first: while it is held, the live output and its spare cannot change under this build.
-    staging = output.Staging(options.out, cache_store.records_dir(options.out), trust=not options.no_cache)
-    try:
-        result, cache, slugs = _checked(staging, options, progress, stats)
-        catalog, counts, images = _written(staging, options, progress, result.catalog, cache, slugs)
-    except BaseException:
-        staging.discard()
-        raise
-    # From here on the new output is live: what fails now is only a cache or a record, never the build.
-    summary = _summary(catalog, staging, counts, images, time.monotonic() - started)
-    cache.inputs, cache.summary = input_signature(options, inputs[-2]), summary
-    folder = cache_store.cache_file(options.out).parent
-    unsaved = [_unsaved(folder, "the records of the output's two copies", staging.unsaved)] if staging.unsaved else []
-    try:
-        cache.descriptions.save({course.description_key for course in catalog.courses})
-        cache_store.save(options.out, cache)
-    except (CacheDamaged, OSError) as problem:  # the next build starts without a cache
-        with contextlib.suppress(OSError):
+    with _collector_paused():
+        try:
+            return _build(options, progress)
+        except CacheDamaged as damage:
             cache_store.drop(options.out)
-        if isinstance(problem, OSError):
-            unsaved.append(_unsaved(folder, "the build cache", problem))
-    return Result((*result.issues, *unsaved), catalog, summary)
+            result = _build(replace(options, no_cache=True), progress)
+            warning = Issue(cache_store.cache_file(options.out).parent.as_posix(), 0, 0, "",
+                            f"{damage}: it was deleted, and everything built afresh", severity="warning")
+            return replace(result, issues=(*result.issues, warning))
 
 
-def _unsaved(folder, what: str, error: OSError) -> Issue:
-    named = error.filename2 or error.filename  # a rename names where it was going second
-    where = f": {named}" if named else ""
-    return Issue(folder.as_posix(), 0, 0, "", f"{what} could not be saved ({error.strerror or error}{where}); "
-                 f"the new output is in place, and the next build checks it afresh", severity="warning")
+@contextmanager
+def _collector_paused():
+    """Pause CPython's cyclic garbage collector for one build.
 
-
-def _checked(staging: output.Staging, options: Options, progress: Callable[[str], None],
-             stats: dict[str, tuple]) -> tuple[Result, BuildCache, dict[str, int]]:
-    """Phase one, and what the last build forbids: return the checks' result, the cache and every old slug."""
-    # Read before the cache and the catalog: the manifests are the largest files a rebuild reads.
-    previous = history.read_previous(options.previous or options.out / output.MANIFEST,
-                                     given=options.previous is not None)
-    staging.adopt_spare(previous.files)
-    cache = cache_store.empty(options.out) if options.no_cache else cache_store.load(options.out)
-    if cache.output is None or cache.output != _live_manifest_key(options.out):
-        # Not saved by the build that made the live output (that build died after its swap, before
-        # saving its cache; or an older cache was restored): its pages would vouch for files of another.
-        cache.pages = {}
-    result = check(options, cache, progress, describe=True, stats=stats)
-    stats.clear()  # nothing needs them after phase one: 30 MB at 100,000 courses
-    if not result.ok:
-        raise BuildFailed(result.issues)
-    problems = history.back_to_draft(result.catalog, previous.published, options.content)
-    if problems:
-        raise BuildFailed(tuple(problems))
-    return result, cache, history.old_slugs(result.catalog, previous)
-
-
-def _written(staging: output.Staging, options: Options, progress: Callable[[str], None], catalog: Catalog,
-             cache: BuildCache, slugs: dict[str, int]) -> tuple[Catalog, dict, object]:
-    """Phase two: plan every page, render what changed, write the rest, and swap the result in."""
-    rendered = _descriptions(catalog, cache, options.preview)
-    image_cache = ImageCache(None if options.no_cache else options.cache_dir)
-    images = publish_images(catalog, image_cache, preview=options.preview)
-    catalog = replace(catalog, site=images.site)  # a path default_image now names its published file
-    compiled = None if options.no_cache else cache_store.templates_dir(options.out)
-    env = render.make_environment(options.template_dir, compiled)
-    site = cache_store.site_key(catalog.site, options.preview)
-    keys = {course.id: cache_store.course_key(site, course, images.of(course)) for course in catalog.courses}
-    context = render.RenderContext(catalog, rendered, images, options.preview, keys, {})
-    pages = _merge(render.course_pages(context),
-                   render.render_redirects(context, history.redirects(catalog, slugs, preview=options.preview)))
-    listings: dict[str, render.PageJob] = {}
-
-    def plan_listings_and_write_site_files() -> None:
-        cache.cards = render.card_values(catalog, images, keys, cache.cards, preview=options.preview)
-        listings.update(render.listing_pages(replace(context, cards=cache.cards)))
-        _write_site_files(staging, catalog, _merge(pages, listings), rendered, images, keys, cache, options.preview)
-
-    # Named as staging folders are, so that the next build removes it if this one is killed.
-    card_folder = tempfile.mkdtemp(prefix=f".{staging.out.name}.building-cards-", dir=staging.out.parent)
+    A build allocates millions of objects that live until it ends (the catalog, page values)
+    and makes no cyclic garbage on its way (measured: gc.collect() finds 0 objects after
+    loading, planning and rendering). The collector would still scan the growing heap again
+    and again, a tenth of a cold build's time, and in forked workers each scan touches, and so
+    copies, the memory they share with the parent.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        plan = _Plan(env, {}, {}, card_folder, rendered)
-        progress(f"writing {len(pages)} course pages")
-        # Course pages need nothing from the listings: the workers render them while this
-        # process makes the cards, plans the listings and writes the feeds; then the listings.
-        counts = _write_pages(staging, pages, plan, cache, options.jobs, meanwhile=plan_listings_and_write_site_files)
-        progress(f"writing {len(listings)} listing pages")
-        more = _write_pages(staging, listings, plan, cache, options.jobs)
+        yield
     finally:
-        shutil.rmtree(card_folder, ignore_errors=True)
-    cache.pages = {path: digest for path, digest in cache.pages.items() if path in staging.files}
-    cache.template_references = plan.references
-    staging.finish(output.manifest(staging, catalog, slugs, preview=options.preview))
-    cache.output = _live_manifest_key(options.out)
-    return catalog, {name: counts[name] + more[name] for name in counts}, images
+        if was_enabled:
+            gc.enable()
 
 
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """What both rounds of page writing share: the templates and their fingerprints, where cards go."""
+def _build(options: Options, progress: Callable[[str], None]) -> Result:
+    started = time.monotonic()
+    staging.check_output_dir(options.out, options.content, options.cache_dir)
+    tree = tree_signature(options.content, options.template_dir, BUILTIN_TEMPLATES, ASSETS)
+    inputs = input_signature(options, digest(tree))
+    last = None if options.no_cache else cache_store.last_build_summary(options.out, inputs, newest_mtime(tree))
+    if last is not None and _output_intact(options.out):
+        return Result((), None, {**last, "seconds": round(time.monotonic() - started, 2), "up_to_date": True})
+    # Writing's modules (Jinja2, Pillow, Markdown, the feeds) load only when there is something to write:
+    # `check` and an up-to-date build never import them.
+    from generator.commands import write
 
-    env: templating.Environment
-    fingerprints: dict[str, str]  # template -> fingerprint, filled as templates are first used
-    references: dict[str, tuple[str, ...]]  # template source digest -> the templates it uses, for the cache
-    card_folder: str  # where workers write the cards they render (render.CardFile), for this build only
-    descriptions: CourseDescriptions  # what the pages show of each course's description
+    stats = dict(tree)
+    del tree  # the build holds the stat keys only as long as it needs them (phase one), in `stats`
+    return write.build_site(options, progress, inputs, stats, started)
 
 
-def _write_pages(staging: output.Staging, pages: dict[str, render.PageJob], plan: _Plan, cache: BuildCache,
-                 jobs: int, meanwhile: Callable[[], None] | None = None) -> dict:
-    """Write pages: unchanged ones are taken from the last build, the rest rendered in parallel.
+def _output_intact(out: Path) -> bool:
+    """Return True when the live output is exactly what the last build left: a stat of each file and folder."""
+    return record.check(staging.real_output(out), cache_store.records_dir(out)).intact
 
-    `meanwhile` is work of this process's own, done while the workers render.
+
+def input_signature(options: Options, tree: bytes) -> tuple:
+    """Return what decides a build's output: every option, every input file's stat key, the manifest's.
+
+    `tree` is the digest of the input files' stat keys (cache.digest(tree_signature(...))),
+    taken when the build started: the inputs of a build are what it read, and only the manifest
+    it wrote has changed since.
     """
-    env, fingerprints = plan.env, plan.fingerprints
-    new_templates = {job.template for job in pages.values()} - fingerprints.keys()
-    found, references = templating.template_fingerprints(env, new_templates, cache.template_references)
-    fingerprints.update(found)
-    plan.references.update(references)
-    digests, to_render, by_target = {}, [], {}
-    for path, job in pages.items():
-        target = f"public/{path}"
-        by_target[target] = job
-        staging.claim(target, job.source)
-        digests[target] = render.job_digest(job, fingerprints[job.template])
-        if cache.pages.get(target) != digests[target] or not staging.reuse(target):
-            to_render.append(target)
-    staging.replacing(to_render)
-    if to_render:
-        templating.compile_templates(env)  # here, once, rather than in every worker that forks from here
-    shared = (env, by_target, staging.root, staging.present, plan.card_folder, os.getpid(), plan.descriptions)
-    try:
-        written = map_chunks(_render_chunk, shared, to_render, jobs, meanwhile=meanwhile)
-    except templating.TemplateProblem as problem:
-        raise BuildFailed((problem.issue,)) from None
-    cards = env.cards.known
-    for target, (sha, card) in zip(to_render, written, strict=True):
-        staging.record(target, sha)
-        if card is not None:  # kept for the listings, which are rendered by processes forked later
-            cards.setdefault(*card)
-    cache.pages.update(digests)
-    return {"rendered": len(to_render), "reused": len(pages) - len(to_render)}
-
-
-def _render_chunk(shared: tuple, targets: list[str]) -> list[tuple[str, tuple | None]]:
-    """Render and write pages; return each one's sha256 and its card: (key, HTML) or, from a worker, where it is.
-
-    Results go back to the main process, which holds all of them until the workers are done:
-    in targets' order, they are 300 bytes a page.
-    """
-    env, jobs, root, present, card_folder, parent, descriptions = shared
-    in_worker = os.getpid() != parent
-    descriptions.prefetch(jobs[target].describes for target in targets)
-    written = []
-    for target in targets:
-        page, card = render.render_page(env, jobs[target])
-        if card is not None and in_worker:  # its HTML stays in a file; its place goes to the main process
-            card = (card[0], render.CardFile.write(card_folder, card[1]))
-        written.append((output.write_file(root, target, page, present.get(target)), card))
-    return written
-
-
-def _write_site_files(staging: output.Staging, catalog: Catalog, pages: dict, rendered: dict, images,
-                      keys: dict[int, bytes], cache: BuildCache, preview: bool) -> None:
-    """Write what is not a templated page: sitemap, robots, headers, search index, assets, images and feeds.
-
-    A course's search entry is taken from the cache while its key is unchanged, and a feed
-    file from the last build's output while its items' keys are.
-    """
-    for path, content in discovery.render_sitemap(catalog, pages, preview=preview).items():
-        staging.write(f"public/{path}", content, "generator")
-    for path, content in render.render_headers(preview=preview).items():
-        staging.write(f"public/{path}", content, "generator")
-    index, cache.search_entries = discovery.search_index(catalog, rendered, keys, cache.search_entries, preview=preview)
-    staging.write_pieces("public/search.json", index, "courses")
-    for asset in sorted(ASSETS.iterdir()):
-        staging.write(f"public/assets/{asset.name}", asset.read_bytes(), f"generator/assets/{asset.name}")
-    staging.write("public/favicon.ico", (ASSETS / "favicon.ico").read_bytes(), "generator/assets/favicon.ico")
-    for path, content in images.files.items():
-        staging.write(f"public/{path}", content, images.sources[path])
-    # The JSON Feed holds the open courses, as open.json does, in previews too: drafts stay out of feeds.
-    for path, feed in feeds.feed_files(catalog, listed_courses(catalog), rendered, images, keys).items():
-        digest = hashlib.blake2b(feed.inputs, digest_size=16).hexdigest()
-        staging.write_unless_unchanged(path, "courses", cache.pages.get(path) == digest, feed.make)
-        cache.pages[path] = digest
-
-
-def _live_manifest_key(out) -> tuple | None:
-    """Return the stat key of the live output's manifest (None without one): which output the pages describe."""
-    try:
-        return cache_store.stat_key(output.real_output(out) / output.MANIFEST)
-    except OSError:
-        return None
-
-
-def _merge(first: dict, second: dict) -> dict:
-    overlap = first.keys() & second.keys()
-    if overlap:
-        raise CoursegenError(f"two pages map to the same file: {sorted(overlap)[0]}")
-    return {**first, **second}
-
-
-def _descriptions(catalog: Catalog, cache: BuildCache, preview: bool) -> CourseDescriptions:
-    """Return each course's rendered description where anything shows it (phase one rendered them)."""
-    keys = {course.id: course.description_key for course in catalog.courses
-            if needs_description(course.privacy.value, course.deleted, course.meta_description, preview=preview)}
-    return CourseDescriptions(keys, cache.descriptions)
-
-
-def _summary(catalog: Catalog, staging: output.Staging, counts: dict, images, seconds: float) -> dict:
-    privacy = Counter("deleted" if c.deleted else (c.privacy.value or "draft") for c in catalog.courses)
-    return {
-        "courses": dict(sorted(privacy.items())),
-        "pages": sum(1 for p in staging.files if p.endswith(".html")),
-        "feeds": sum(1 for p in staging.files if "/feeds/" in p),
-        "files": len(staging.files),
-        **counts,
-        "images": {"made": images.made, "reused": images.reused},
-        "seconds": round(seconds, 2),
-    }
+    manifest = options.out / staging.MANIFEST
+    return (__version__, str(options.content.absolute()), options.base_url, options.preview,
+            str(options.template_dir.absolute()), str(options.previous), tree,
+            stat_key(manifest) if manifest.is_file() else None)

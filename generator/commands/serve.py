@@ -17,7 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from generator.incremental.buildcache import tree_signature
 from generator.issues import BuildFailed, CoursegenError, Issue, UsageError
-from generator.commands.check import Options, build
+from generator.commands.build import build
+from generator.commands.options import Options
 from generator.commands.report import format_text, summary_line
 
 HOST = "127.0.0.1"

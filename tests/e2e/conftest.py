@@ -14,7 +14,8 @@ import pytest
 
 from generator.cli import main
 from generator.model import Catalog, Privacy
-from generator.commands.check import Options, check
+from generator.commands.check import check
+from generator.commands.options import Options
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "content"  # the repository's example catalog: every type and privacy level

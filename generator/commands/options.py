@@ -1,0 +1,50 @@
+"""What a run was asked to do (Options) and what it found (Result): the values every command passes on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.images.cache import CACHE_DIR
+from generator.issues import Issue
+from generator.model import Catalog
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What a run was asked to do."""
+
+    content: Path = Path("content")
+    out: Path = Path("output")
+    base_url: str | None = None
+    preview: bool = False
+    templates: Path | None = None  # default: templates/ beside the content directory
+    previous: Path | None = None  # previous manifest; default: the one in `out`
+    jobs: int = 1  # processes for per-course work
+    no_cache: bool = False  # ignore and rebuild the build cache
+
+    @property
+    def cache_dir(self) -> Path:
+        """Return the image cache: beside the output, so it survives the output's atomic swap."""
+        return self.out.absolute().parent / CACHE_DIR
+
+    @property
+    def template_dir(self) -> Path:
+        return self.templates if self.templates is not None else self.content.parent / "templates"
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What a run found and made: its issues, and for a build, a one-line summary."""
+
+    issues: tuple[Issue, ...]
+    catalog: Catalog | None = None
+    summary: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(issue.is_error for issue in self.issues)
+
+
+def silent(message: str) -> None:
+    """Report no progress."""
