@@ -14,7 +14,7 @@ import orjson
 import pytest
 import yaml
 
-from generator.output import staging as output
+from generator.output import manifest
 from generator.cli import main
 from tests.conftest import REPO, course
 
@@ -109,10 +109,10 @@ def test_manifest_pieces_join_into_the_json_of_the_whole():
     files = {f"public/{n}/index.html": {"sha256": f"{n:064x}", "source": "courses/é.yaml"} for n in range(2345)}
     for items in ([], [{"id": 1, "name": "One"}], list(files.values())):
         whole = orjson.dumps({"k": items}, option=orjson.OPT_INDENT_2)
-        assert b'{\n  "k": ' + b"".join(output._indented(iter(items), list)) + b"\n}" == whole
+        assert b'{\n  "k": ' + b"".join(manifest._indented(iter(items), list)) + b"\n}" == whole
     for entries in ({}, files):
         whole = orjson.dumps({"k": entries}, option=orjson.OPT_INDENT_2)
-        assert b'{\n  "k": ' + b"".join(output._indented(iter(entries.items()), dict)) + b"\n}" == whole
+        assert b'{\n  "k": ' + b"".join(manifest._indented(iter(entries.items()), dict)) + b"\n}" == whole
 
 
 def test_manifest_sections_are_read_as_the_whole_document_says(project, tmp_path):
@@ -126,13 +126,13 @@ def test_manifest_sections_are_read_as_the_whole_document_says(project, tmp_path
     compact = tmp_path / "compact.json"  # another tool's layout, or an older one: parsed whole
     compact.write_bytes(orjson.dumps(whole))
     for path in (project.out / "restricted/manifest.json", compact):
-        assert output.read_manifest_sections(path, everything) == whole
-        assert output.read_manifest_sections(path, {"files": len}) == {"files": len(whole["files"])}
+        assert manifest.read_manifest_sections(path, everything) == whole
+        assert manifest.read_manifest_sections(path, {"files": len}) == {"files": len(whole["files"])}
     truncated = tmp_path / "truncated.json"
     truncated.write_bytes(built[:len(built) // 2] + b"\n}\n")  # looks whole at its ends, is not
-    with pytest.raises(output.ManifestProblem, match="it is not JSON"):
-        output.read_manifest_sections(truncated, everything)
-    assert output.read_manifest_sections(tmp_path / "missing.json", everything) is None
+    with pytest.raises(manifest.ManifestProblem, match="it is not JSON"):
+        manifest.read_manifest_sections(truncated, everything)
+    assert manifest.read_manifest_sections(tmp_path / "missing.json", everything) is None
 
 
 def test_a_build_that_fails_its_checks_leaves_the_spare_copy_as_it_was(project):

@@ -18,7 +18,7 @@ from generator.commands.options import Options, Result, silent
 from generator.incremental import buildcache as cache_store
 from generator.incremental.buildcache import digest, newest_mtime, stat_key, tree_signature
 from generator.issues import CacheDamaged, Issue
-from generator.output import record, staging
+from generator.output import folder, manifest, record
 from generator.site import ASSETS, BUILTIN_TEMPLATES
 
 
@@ -60,7 +60,7 @@ def _collector_paused():
 
 def _build(options: Options, progress: Callable[[str], None]) -> Result:
     started = time.monotonic()
-    staging.check_output_dir(options.out, options.content, options.cache_dir)
+    folder.check_output_dir(options.out, options.content, options.cache_dir)
     tree = tree_signature(options.content, options.template_dir, BUILTIN_TEMPLATES, ASSETS)
     inputs = input_signature(options, digest(tree))
     last = None if options.no_cache else cache_store.last_build_summary(options.out, inputs, newest_mtime(tree))
@@ -77,7 +77,7 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
 
 def _output_intact(out: Path) -> bool:
     """Return True when the live output is exactly what the last build left: a stat of each file and folder."""
-    return record.check(staging.real_output(out), cache_store.records_dir(out)).intact
+    return record.check(folder.real_output(out), cache_store.records_dir(out)).intact
 
 
 def input_signature(options: Options, tree: bytes) -> tuple:
@@ -87,7 +87,7 @@ def input_signature(options: Options, tree: bytes) -> tuple:
     taken when the build started: the inputs of a build are what it read, and only the manifest
     it wrote has changed since.
     """
-    manifest = options.out / staging.MANIFEST
+    live_manifest = options.out / manifest.MANIFEST
     return (__version__, str(options.content.absolute()), options.base_url, options.preview,
             str(options.template_dir.absolute()), str(options.previous), tree,
-            stat_key(manifest) if manifest.is_file() else None)
+            stat_key(live_manifest) if live_manifest.is_file() else None)

@@ -7,8 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from generator.issues import UsageError
-from generator.output.staging import ManifestProblem, check_manifest
-
+from generator.output.manifest import ManifestProblem, check_manifest
 COURSE_FIELDS = ("slug", "name", "privacy", "deleted")
 LIST_LIMIT = 20  # longer lists are cut in Markdown: a pull request comment must stay readable
 MAX_MANIFEST_BYTES = 2**30  # a manifest of a million courses is about 450 MB

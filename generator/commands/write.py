@@ -15,6 +15,7 @@ from generator.incremental import buildcache as cache_store
 from generator.site import discovery
 from generator.site import feeds
 from generator.content import history
+from generator.output import folder, manifest
 from generator.output import staging as output
 from generator.site import cards, pages, render
 from generator.incremental.buildcache import BuildCache
@@ -72,7 +73,7 @@ def _checked(staging: output.Staging, options: Options, progress: Callable[[str]
              stats: dict[str, tuple]) -> tuple[Result, BuildCache, dict[str, int]]:
     """Phase one, and what the last build forbids: return the checks' result, the cache and every old slug."""
     # Read before the cache and the catalog: the manifests are the largest files a rebuild reads.
-    previous = history.read_previous(options.previous or options.out / output.MANIFEST,
+    previous = history.read_previous(options.previous or options.out / manifest.MANIFEST,
                                      given=options.previous is not None)
     staging.adopt_spare(previous.files)
     cache = cache_store.empty(options.out) if options.no_cache else cache_store.load(options.out)
@@ -125,7 +126,7 @@ def _written(staging: output.Staging, options: Options, progress: Callable[[str]
         shutil.rmtree(card_folder, ignore_errors=True)
     cache.pages = {path: digest for path, digest in cache.pages.items() if path in staging.files}
     cache.template_references = plan.references
-    staging.finish(output.manifest(staging, catalog, slugs, preview=options.preview))
+    staging.finish(manifest.manifest(staging.files, catalog, slugs, preview=options.preview))
     cache.output = _live_manifest_key(options.out)
     return catalog, {name: counts[name] + more[name] for name in counts}, images
 
@@ -158,7 +159,7 @@ def _write_site_files(staging: output.Staging, catalog: Catalog, planned: dict, 
 def _live_manifest_key(out) -> tuple | None:
     """Return the stat key of the live output's manifest (None without one): which output the pages describe."""
     try:
-        return cache_store.stat_key(output.real_output(out) / output.MANIFEST)
+        return cache_store.stat_key(folder.real_output(out) / manifest.MANIFEST)
     except OSError:
         return None
 

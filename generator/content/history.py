@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.output import staging
+from generator.output import manifest as manifests
 from generator.issues import Issue, UsageError
 from generator.model import Catalog, Privacy
 from generator.privacy import PublicView, public_view
@@ -14,7 +14,7 @@ from generator.content.files import locate
 
 @dataclass(frozen=True, slots=True)
 class Previous:
-    """What a build needs of the last build's manifest, reduced as it is read (staging.read_manifest_sections)."""
+    """What a build needs of the last build's manifest, reduced as it is read (manifests.read_manifest_sections)."""
 
     published: dict[int, str] = field(default_factory=dict)  # course id -> privacy, for each course it published
     slugs: dict[str, int] = field(default_factory=dict)  # every slug a course was publicly shown at -> its id
@@ -33,11 +33,11 @@ def read_previous(manifest: Path, *, given: bool = False) -> Previous:
             raise UsageError(f"--previous {manifest} does not exist; pass the manifest of the build now deployed")
         return Previous()
     try:
-        sections = staging.read_manifest_sections(manifest, {
+        sections = manifests.read_manifest_sections(manifest, {
             "generator": _checked("generator"), "preview": _checked("preview"),
             "courses": _checked("courses", _courses), "redirects": _checked("redirects", dict),
-            "files": _checked("files", staging.file_shas)})
-    except staging.ManifestProblem as problem:
+            "files": _checked("files", manifests.file_shas)})
+    except manifests.ManifestProblem as problem:
         raise UsageError(_not_a_manifest(manifest, str(problem), given)) from None
     if sections is None:
         raise UsageError(_not_a_manifest(manifest, "it cannot be read", given))
@@ -53,9 +53,9 @@ def read_previous(manifest: Path, *, given: bool = False) -> Previous:
 
 
 def _checked(section: str, reduce=lambda value: value):
-    """Return a reducer that first proves a section has the manifest schema's shape (staging.ManifestProblem if not)."""
+    """Return a reducer that first proves a section has the manifest schema's shape (manifests.ManifestProblem if not)."""
     def reducer(value: object) -> object:
-        staging.check_manifest_section(section, value)
+        manifests.check_manifest_section(section, value)
         return reduce(value)
 
     return reducer

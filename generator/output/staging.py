@@ -1,114 +1,22 @@
-"""The one chokepoint for output: collisions, safe paths, the manifest and the atomic swap."""
+"""The one chokepoint for output: a new tree made beside the live one, from the spare copy's unchanged files,
+checked for collisions and safe paths, and swapped in with its manifest."""
 
 from __future__ import annotations
 
-import ctypes
-import fcntl
-import functools
 import hashlib
-import itertools
 import os
-import re
 import shutil
-import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-import orjson
 
-from generator import __version__, schemas
 
 from generator.output import record as outputrecord
-from generator.issues import CoursegenError, UsageError
-from generator.model import Catalog
-
-MANIFEST = "restricted/manifest.json"
-
-
-class ManifestProblem(CoursegenError):
-    """Raised while a manifest is read when it, or a section of it, is not of a coursegen manifest's shape."""
-
-
-def write_file(root: Path | str, path: str, content: bytes, present: str | None = None) -> str:
-    """Write one output file under root unless `present` says it already holds these bytes; return the sha256.
-
-    A file is always replaced (written beside, then renamed), never rewritten in place: the same
-    inode may also be a file of the live output, through a hard link.
-    """
-    sha = hashlib.sha256(content).hexdigest()
-    if sha == present:
-        return sha
-    target = os.path.join(root, path)
-    if present is None and _create(target, content):
-        return sha
-    _replace(target, (content,))
-    return sha
-
-
-def _write_streamed(root: Path, path: str, pieces: Iterable[bytes]) -> str:
-    """Write one output file from pieces made as it is written, hashing them on the way; return its sha256.
-
-    For the manifest, which is never held whole; Staging.write_pieces takes pieces already made.
-    """
-    digest = hashlib.sha256()
-
-    def hashed() -> Iterator[bytes]:
-        for piece in pieces:
-            digest.update(piece)
-            yield piece
-
-    _replace(os.path.join(root, path), hashed())
-    return digest.hexdigest()
-
-
-def _replace(target: str, pieces: Iterable[bytes]) -> None:
-    """Write a file beside `target`, then rename it there: never into an inode a hard link may share."""
-    temporary = target + ".coursegen-tmp"
-    try:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(temporary, "wb") as handle:
-            for piece in pieces:
-                handle.write(piece)
-        os.replace(temporary, target)
-    except OSError as error:
-        raise _naming(error, target) from None
-
-
-def _create(target: str, content: bytes) -> bool:
-    """Write a file that must not exist yet, with as few system calls as can be; False if it exists.
-
-    A cold build writes thousands of new files, and on a slow disk each system call counts:
-    one mkdir (usually of the file's own new folder) and one exclusive create, nothing else.
-    Exclusive creation never writes into an existing inode, so the hard-link rule above holds.
-    """
-    folder = os.path.dirname(target)
-    try:
-        os.mkdir(folder)
-    except FileExistsError:
-        pass
-    except FileNotFoundError:
-        os.makedirs(folder, exist_ok=True)
-    try:
-        handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-    except FileExistsError:
-        return False
-    try:
-        view = memoryview(content)
-        while view:
-            view = view[os.write(handle, view):]
-    except OSError as error:  # a full disk, say: write() does not say which file
-        raise _naming(error, target) from None
-    finally:
-        os.close(handle)
-    return True
-
-
-def _naming(error: OSError, target: str) -> OSError:
-    """Return the error with the file it concerns, for the one line the command prints."""
-    if error.filename is None:
-        error.filename = target
-    return error
+from generator.issues import CoursegenError
+from generator.output.files import check_path, remove_entry, remove_file, replace_file, write_file, write_streamed
+from generator.output.folder import lock, real_output, remove_stale_staging, swap
+from generator.output.manifest import MANIFEST, ManifestProblem, check_manifest_section, file_shas, read_manifest_sections
 
 
 class Staging:
@@ -135,7 +43,7 @@ class Staging:
         """
         self.out = real_output(out)
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = _lock(self.out)
+        self._lock = lock(self.out)
         remove_stale_staging(self.out)
         self.spare = self.out.parent / f".{self.out.name}.spare"
         self.records, self.trust = records, trust
@@ -209,7 +117,7 @@ class Staging:
 
     def claim(self, path: str, source: str) -> None:
         """Reserve a path for one output; a second claim on it is an error, never an overwrite."""
-        _check_path(path)
+        check_path(path)
         if not self._begun:
             self._begin()
         if path in self.files:
@@ -230,7 +138,7 @@ class Staging:
         sha = digest.hexdigest()
         if sha != self.present.get(path):
             self.replacing((path,))
-            _replace(os.path.join(self.root, path), pieces)
+            replace_file(os.path.join(self.root, path), pieces)
         self.files[path] = (sha, source)
 
     def write_unless_unchanged(self, path: str, source: str, unchanged: bool, make: Callable[[], bytes]) -> None:
@@ -295,9 +203,9 @@ class Staging:
         leftovers = self.present.keys() - self.files.keys() - {MANIFEST}
         self.replacing(leftovers)
         for path in sorted(leftovers):  # left from older builds
-            _remove_file(self.root, path)
+            remove_file(self.root, path)
         self.claim(MANIFEST, "generator")
-        sha = _write_streamed(self.root, MANIFEST, manifest)
+        sha = write_streamed(self.root, MANIFEST, manifest)
         self.files[MANIFEST] = (sha, "generator")
         made = self._record(leftovers)
         if self.live is not None:
@@ -311,7 +219,7 @@ class Staging:
             os.replace(self.root, self.out)
             made.moved(self.out)
         else:
-            _swap(self.root, self.out)
+            swap(self.root, self.out)
             self._keep_as_spare(self.root)  # it now holds the previous output
             made.moved(self.out)
             if self.live is not None:
@@ -359,270 +267,3 @@ class Staging:
             os.replace(tree, self.spare)
 
 
-def real_output(out: Path) -> Path:
-    """Return the folder a build replaces: `out` as an absolute path without `..`, or the folder it links to.
-
-    A link (to a deploy folder, say) stays as it is and keeps naming the folder, which the build
-    swaps like any other.
-    """
-    out = Path(os.path.abspath(out))
-    if not out.is_symlink():
-        return out
-    try:
-        return out.resolve(strict=False)
-    except (RuntimeError, OSError):  # a loop: RuntimeError up to Python 3.12, OSError (ELOOP) after
-        raise UsageError(f"--out {out} is a link that leads back to itself; "
-                         f"remove it, or point it at a folder") from None
-
-
-def remove_entry(path: Path) -> None:
-    """Remove whatever is at `path`: a folder with all it holds, a file, or a link (never what it links to)."""
-    try:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, **{_RMTREE_HANDLER: _located})
-        else:
-            path.unlink()
-    except FileNotFoundError:
-        pass
-
-
-_RMTREE_HANDLER = "onexc" if sys.version_info >= (3, 12) else "onerror"
-
-
-def _located(function, name: str, error) -> None:
-    """Raise what rmtree could not remove with its whole path: its own error names the entry alone ("index.html")."""
-    error = error[1] if isinstance(error, tuple) else error  # onerror gives exc_info, onexc the exception
-    if isinstance(error, OSError):
-        error.filename = name
-    raise error
-
-
-def _remove_file(root: Path, path: str) -> None:
-    target = root / path
-    try:
-        target.unlink()
-        os.removedirs(target.parent)  # the folders it leaves empty, up to the first that is not
-    except OSError:
-        pass
-
-
-def _lock(out: Path):
-    """Hold an exclusive lock on `out` for one build; a second build at once is refused."""
-    path = out.parent / f".{out.name}.lock"
-    try:  # never through a link: the lock file is made where it is named, nowhere else
-        handle = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644), "a")
-    except OSError as error:
-        raise CoursegenError(f"cannot take the build lock {path}: {error.strerror or error}; "
-                             f"it must be a file that can be written") from None
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        raise CoursegenError(f"another build is writing {out}; wait for it to finish") from None
-    return handle
-
-
-def _check_path(path: str) -> None:
-    parts = path.split("/")
-    if "\\" in path or any(part in ("", ".", "..") for part in parts):  # "" also catches a leading "/"
-        raise CoursegenError(f"refusing to write outside the output directory: {path!r}")
-    if parts[0] not in ("public", "restricted"):
-        raise CoursegenError(f"output path {path!r} is neither public/ nor restricted/")
-
-
-def manifest(staging: Staging, catalog: Catalog, old_slugs: dict[str, int], *, preview: bool) -> Iterator[bytes]:
-    """Yield the manifest: every output file with its sha256 and source, every course with its privacy.
-
-    It is the JSON of one document, indented by two, made and written a thousand entries at a
-    time (Staging.finish): as one document it held 110 MB at 100,000 courses, as bytes 45 MB.
-    """
-    head = orjson.dumps({"generator": f"coursegen {__version__}", "base_url": catalog.site.base_url,
-                         "preview": preview}, option=orjson.OPT_INDENT_2)
-    yield head.removesuffix(b"\n}") + b',\n  "courses": '
-    yield from _indented(({"id": c.id, "slug": c.slug, "name": c.name, "privacy": c.privacy.value,
-                           "deleted": c.deleted, "source": c.source} for c in catalog.courses), list)
-    yield b',\n  "redirects": '
-    yield from _indented(iter(old_slugs.items()), dict)
-    yield b',\n  "files": '
-    yield from _indented(((path, {"sha256": sha, "source": source}) for path, (sha, source)
-                          in sorted(staging.files.items()) if path != MANIFEST), dict)
-    yield b"\n}\n"
-
-
-def _indented(items: Iterator, kind: type[list] | type[dict]) -> Iterator[bytes]:
-    """Yield a list (of items) or dict (of key-value items) as OPT_INDENT_2 writes it one level down."""
-    empty = orjson.dumps(kind())  # b"[]" or b"{}"
-    separator = empty[:1] + b"\n"
-    while chunk := kind(itertools.islice(items, 1000)):
-        text = orjson.dumps(chunk, option=orjson.OPT_INDENT_2)
-        yield separator + b"  " + text[2:-2].replace(b"\n", b"\n  ")  # its entries, two spaces further in
-        separator = b",\n"
-    yield empty if separator != b",\n" else b"\n  " + empty[1:]
-
-
-def read_manifest_sections(path: Path, reducers: dict[str, Callable[[object], object]]) -> dict[str, object] | None:
-    """Return {key: reducers[key](value)} for the top-level keys of a manifest that have a reducer.
-
-    None when the file cannot be read; ManifestProblem when it is not a JSON object. Read whole,
-    the manifest of 100,000 courses (45 MB of JSON) is 200 MB of Python objects, the peak of a
-    rebuild's memory; so each wanted section is parsed alone and reduced at once, and the others
-    are not parsed at all.
-    """
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    try:
-        sections = _indented_sections(data, reducers.keys())
-        if sections is None:  # not laid out as this generator writes it: parsed whole
-            document = orjson.loads(data)
-            if not isinstance(document, dict):
-                raise ManifestProblem("it is not a JSON object")
-            sections = ((key, value) for key, value in document.items() if key in reducers)
-        return {key: reducers[key](value) for key, value in sections}  # each section parsed, then reduced
-    except ValueError as error:  # orjson.JSONDecodeError among them
-        raise ManifestProblem(f"it is not JSON ({error})") from None
-
-
-def _indented_sections(data: bytes, wanted: Iterable[str]) -> Iterator[tuple[str, object]] | None:
-    """Parse the wanted top-level keys of a JSON object written with OPT_INDENT_2, one at a time; None if not one.
-
-    There, and nowhere else, a line starts with two spaces and a quote: JSON strings hold no
-    newline, and the keys of nested objects are indented further.
-    """
-    text = data.rstrip()
-    if not (text.startswith(b"{\n  \"") and text.endswith(b"\n}")):
-        return None
-    starts = [match.start() + 3 for match in re.finditer(rb'\n  "', text)] + [len(text) - 1]
-    wanted = set(wanted)
-
-    def sections() -> Iterator[tuple[str, object]]:
-        for start, end in itertools.pairwise(starts):
-            key_end = text.index(b'": ', start)
-            key = orjson.loads(text[start:key_end + 1])
-            if key in wanted:
-                yield key, orjson.loads(text[key_end + 3:end].rstrip().removesuffix(b","))
-
-    return sections()
-
-
-def check_manifest_section(section: str, value: object) -> None:
-    """Raise ManifestProblem, saying where and what, unless `value` is a valid `section` of a manifest."""
-    validator = _section_validator(section)
-    if validator.is_valid(value):
-        return
-    error = next(iter(validator.iter_errors(value)))
-    where = section + "".join(f"[{step!r}]" for step in error.instance_path)
-    raise ManifestProblem(f"{where}: {error.message}")
-
-
-def check_manifest(document: object) -> None:
-    """Raise ManifestProblem unless `document` is a whole manifest as a build writes it."""
-    if not isinstance(document, dict):
-        raise ManifestProblem("it is not a JSON object")
-    for section in ("courses", "files"):
-        if section not in document:
-            raise ManifestProblem(f"it has no {section!r}")
-    for section in schemas.load("manifest")["properties"]:
-        if section in document:
-            check_manifest_section(section, document[section])
-
-
-@functools.cache
-def _section_validator(section: str):
-    import decimal  # noqa: F401 - from Python first: see validate._fast_validator
-
-    import jsonschema_rs
-
-    schema = schemas.load("manifest")
-    rule = schema["properties"][section]
-    return jsonschema_rs.Draft202012Validator({"$defs": schema["$defs"], **rule})
-
-
-def file_shas(files: object) -> dict[str, str] | None:
-    """Reduce a manifest's "files" to path -> sha256 (None if it is not a mapping)."""
-    if not isinstance(files, dict):
-        return None
-    return {path: entry.get("sha256") if isinstance(entry, dict) else None for path, entry in files.items()}
-
-
-def check_output_dir(out: Path, content: Path, cache: Path) -> None:
-    """Refuse an --out that a build would wrongly replace, or cannot make: the content, other files, a file's child.
-
-    `cache` is where builds of `out` keep their cache, beside it: it cannot be the output too.
-    """
-    real = real_output(out)
-    if Path(os.path.abspath(cache)) in (Path(os.path.abspath(out)), real):
-        raise UsageError(f"--out {out} is the folder where builds keep their build cache, beside the output; "
-                         f"choose another folder")
-    for name in {real.name, Path(os.path.abspath(out)).name}:
-        longest = _name_max(real.parent) - NAMED_AFTER_OUT
-        if len(os.fsencode(name)) > longest:
-            raise UsageError(f"--out {out}: its name has {len(os.fsencode(name))} bytes, but files named after it "
-                             f"are kept beside it (.{name[:12]}….spare, its cache), so this file system allows "
-                             f"at most {longest}; choose a shorter name")
-    for parent in real.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise UsageError(f"--out {out} cannot be made: {parent} is a file, not a folder")
-            break
-    out_real, content_real = real.resolve(), content.resolve()
-    if out_real == content_real or content_real.is_relative_to(out_real):
-        raise UsageError(f"--out {out} would replace the content directory {content}; choose another folder")
-    if real.exists() and (not real.is_dir() or (any(real.iterdir()) and not (real / MANIFEST).is_file())):
-        raise UsageError(f"--out {out} exists and is not a coursegen output (no {MANIFEST}); "
-                         f"refusing to replace it")
-
-
-# The most bytes a name kept beside the output adds to the output's own: its cache's SQLite
-# journal, "NAME-<16 hex>.sqlite-journal" (the staging folders, ".NAME.building-cards-<8>", add 25).
-NAMED_AFTER_OUT = 32
-
-
-def _name_max(folder: Path) -> int:
-    """Return the longest file name, in bytes, the file system of `folder` (or its nearest existing parent) takes."""
-    for parent in (folder, *folder.parents):
-        try:
-            return os.pathconf(parent, "PC_NAME_MAX")
-        except (OSError, ValueError):
-            continue
-    return 255
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Exchange two trees: afterwards `out` holds the staged tree and `staging` the previous output.
-
-    With renameat2(RENAME_EXCHANGE) `out` is at every instant either the old tree or the new one.
-    """
-    if _exchange(staging, out):
-        return
-    aside = staging.with_name(staging.name + ".previous")  # without an atomic exchange: three renames
-    os.replace(out, aside)
-    try:
-        os.replace(staging, out)
-    except BaseException:
-        os.replace(aside, out)
-        raise
-    os.replace(aside, staging)
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Atomically swap two paths with Linux renameat2(RENAME_EXCHANGE); False where unsupported."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
-    return result == 0
-
-
-def remove_stale_staging(out: Path) -> None:
-    """Remove staging folders a killed build left beside `out` (they are ours: the name says so)."""
-    out = out.absolute()
-    if not out.parent.is_dir():
-        return
-    for pattern in (f".{out.name}.building-*", f".{out.name}.old-*"):
-        for stale in out.parent.glob(pattern):
-            shutil.rmtree(stale, ignore_errors=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from generator.incremental.buildcache import BuildCache
 from generator.issues import BuildFailed, Issue
+from generator.output import files
 from generator.output import staging as output
 from generator.parallel import map_chunks
 from generator.site import templating
@@ -110,5 +111,5 @@ def _render_chunk(shared: tuple, targets: list[str]) -> list[tuple[str, tuple | 
         page, card = render_page(env, jobs[target])
         if card is not None and in_worker:  # its HTML stays in a file; its place goes to the main process
             card = (card[0], CardFile.write(card_folder, card[1]))
-        written.append((output.write_file(root, target, page, present.get(target)), card))
+        written.append((files.write_file(root, target, page, present.get(target)), card))
     return written
