@@ -268,14 +268,14 @@ def test_a_store_another_version_wrote_is_made_again_in_this_version_s_layout(tm
 
 
 def test_the_cache_s_large_maps_come_back_whole_from_their_chunks(tmp_path):
-    from generator.incremental import buildcache as cache_store
+    from generator.incremental import buildcache
     out = tmp_path / "output"
-    saved = cache_store.empty(out)
+    saved = buildcache.empty(out)
     saved.pages = {f"public/courses/{n}/index.html": f"{n:032x}" for n in range(25_001)}  # three chunks
     saved.cards = {n: (b"k%d" % n, b'{"name":"%d"}' % n) for n in range(10_000)}  # one full chunk
     saved.template_references = {"digest": ("base.html", "_card.html")}
-    cache_store.save(out, saved)
-    loaded = cache_store.load(out)
+    buildcache.save(out, saved)
+    loaded = buildcache.load(out)
     assert loaded.pages == saved.pages and loaded.cards == saved.cards and loaded.search_entries == {}
     assert loaded.template_references == saved.template_references and loaded.saved_ns == saved.saved_ns
 
@@ -313,7 +313,7 @@ def test_descriptions_read_ahead_are_those_read_one_by_one(tmp_path):
 
 def test_the_records_of_both_copies_are_what_a_fresh_stat_finds(project):
     """The spare's record is brought up to date with what a build touched, not stat'ed afresh: it must agree."""
-    from generator.incremental import buildcache as cache_store
+    from generator.incremental import buildcache
     from generator.output import record as outputrecord
     project.add(course(1, "One"), course(2, "Two", categories=["music"]), course(3, "Three"))
     assert project.build("--quiet") == 0
@@ -327,7 +327,7 @@ def test_the_records_of_both_copies_are_what_a_fresh_stat_finds(project):
         for copy in (project.out, project.root / ".output.spare"):
             if not copy.exists():
                 continue
-            record = outputrecord.Record.load(copy, cache_store.records_dir(project.out))
+            record = outputrecord.Record.load(copy, buildcache.records_dir(project.out))
             assert record is not None and record.check().intact, copy
             fresh = outputrecord.Record.take(copy, record.paths)
             assert (list(fresh.files), list(fresh.folders)) == (list(record.files), list(record.folders)), copy

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from generator import __version__
 from generator.commands.options import Options, Result, silent
-from generator.incremental import buildcache as cache_store
-from generator.incremental.buildcache import digest, newest_mtime, stat_key, tree_signature
+from generator.incremental import buildcache
+from generator.incremental.keys import digest, input_signature as signature_of, newest_mtime, tree_signature
 from generator.issues import CacheDamaged, Issue
 from generator.output import folder, manifest, record
 from generator.site import ASSETS, BUILTIN_TEMPLATES
@@ -32,9 +32,9 @@ def build(options: Options, progress: Callable[[str], None] = silent) -> Result:
         try:
             return _build(options, progress)
         except CacheDamaged as damage:
-            cache_store.drop(options.out)
+            buildcache.drop(options.out)
             result = _build(replace(options, no_cache=True), progress)
-            warning = Issue(cache_store.cache_file(options.out).parent.as_posix(), 0, 0, "",
+            warning = Issue(buildcache.cache_file(options.out).parent.as_posix(), 0, 0, "",
                             f"{damage}: it was deleted, and everything built afresh", severity="warning")
             return replace(result, issues=(*result.issues, warning))
 
@@ -63,7 +63,7 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
     folder.check_output_dir(options.out, options.content, options.cache_dir)
     tree = tree_signature(options.content, options.template_dir, BUILTIN_TEMPLATES, ASSETS)
     inputs = input_signature(options, digest(tree))
-    last = None if options.no_cache else cache_store.last_build_summary(options.out, inputs, newest_mtime(tree))
+    last = None if options.no_cache else buildcache.last_build_summary(options.out, inputs, newest_mtime(tree))
     if last is not None and _output_intact(options.out):
         return Result((), None, {**last, "seconds": round(time.monotonic() - started, 2), "up_to_date": True})
     # Writing's modules (Jinja2, Pillow, Markdown, the feeds) load only when there is something to write:
@@ -77,17 +77,10 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
 
 def _output_intact(out: Path) -> bool:
     """Return True when the live output is exactly what the last build left: a stat of each file and folder."""
-    return record.check(folder.real_output(out), cache_store.records_dir(out)).intact
+    return record.check(folder.real_output(out), buildcache.records_dir(out)).intact
 
 
 def input_signature(options: Options, tree: bytes) -> tuple:
-    """Return what decides a build's output: every option, every input file's stat key, the manifest's.
-
-    `tree` is the digest of the input files' stat keys (cache.digest(tree_signature(...))),
-    taken when the build started: the inputs of a build are what it read, and only the manifest
-    it wrote has changed since.
-    """
-    live_manifest = options.out / manifest.MANIFEST
-    return (__version__, str(options.content.absolute()), options.base_url, options.preview,
-            str(options.template_dir.absolute()), str(options.previous), tree,
-            stat_key(live_manifest) if live_manifest.is_file() else None)
+    """Return what decides this build's output (keys.input_signature): its options and inputs."""
+    return signature_of(__version__, options.content, options.base_url, options.preview, options.template_dir,
+                                options.previous, tree, options.out / manifest.MANIFEST)

@@ -15,7 +15,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from generator.incremental.buildcache import tree_signature
+from generator.incremental.keys import tree_signature
 from generator.issues import BuildFailed, CoursegenError, Issue, UsageError
 from generator.commands.build import build
 from generator.commands.options import Options

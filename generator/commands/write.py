@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import shutil
 import tempfile
 import time
@@ -11,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
-from generator.incremental import buildcache as cache_store
+from generator.incremental import buildcache
 from generator.site import discovery
 from generator.site import feeds
 from generator.content import history
@@ -22,6 +21,7 @@ from generator.incremental.buildcache import BuildCache
 from generator.site.descriptions import CourseDescriptions
 from generator.images.cache import ImageCache
 from generator.images.publish import publish_images
+from generator.incremental.keys import course_key, feed_key, site_key, stat_key
 from generator.issues import BuildFailed, CacheDamaged, CoursegenError, Issue
 from generator.model import Catalog
 from generator.commands.build import input_signature
@@ -39,7 +39,7 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
     file's stat key, both taken when the build started at `started` (time.monotonic()).
     """
     # The lock first: while it is held, the live output and its spare cannot change under this build.
-    staging = output.Staging(options.out, cache_store.records_dir(options.out), trust=not options.no_cache)
+    staging = output.Staging(options.out, buildcache.records_dir(options.out), trust=not options.no_cache)
     try:
         result, cache, slugs = _checked(staging, options, progress, stats)
         catalog, counts, images = _written(staging, options, progress, result.catalog, cache, slugs)
@@ -49,14 +49,14 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
     # From here on the new output is live: what fails now is only a cache or a record, never the build.
     summary = _summary(catalog, staging, counts, images, time.monotonic() - started)
     cache.inputs, cache.summary = input_signature(options, inputs[-2]), summary
-    folder = cache_store.cache_file(options.out).parent
+    folder = buildcache.cache_file(options.out).parent
     unsaved = [_unsaved(folder, "the records of the output's two copies", staging.unsaved)] if staging.unsaved else []
     try:
         cache.descriptions.save({course.description_key for course in catalog.courses})
-        cache_store.save(options.out, cache)
+        buildcache.save(options.out, cache)
     except (CacheDamaged, OSError) as problem:  # the next build starts without a cache
         with contextlib.suppress(OSError):
-            cache_store.drop(options.out)
+            buildcache.drop(options.out)
         if isinstance(problem, OSError):
             unsaved.append(_unsaved(folder, "the build cache", problem))
     return Result((*result.issues, *unsaved), catalog, summary)
@@ -76,7 +76,7 @@ def _checked(staging: output.Staging, options: Options, progress: Callable[[str]
     previous = history.read_previous(options.previous or options.out / manifest.MANIFEST,
                                      given=options.previous is not None)
     staging.adopt_spare(previous.files)
-    cache = cache_store.empty(options.out) if options.no_cache else cache_store.load(options.out)
+    cache = buildcache.empty(options.out) if options.no_cache else buildcache.load(options.out)
     if cache.output is None or cache.output != _live_manifest_key(options.out):
         # Not saved by the build that made the live output (that build died after its swap, before
         # saving its cache; or an older cache was restored): its pages would vouch for files of another.
@@ -98,10 +98,10 @@ def _written(staging: output.Staging, options: Options, progress: Callable[[str]
     image_cache = ImageCache(None if options.no_cache else options.cache_dir)
     images = publish_images(catalog, image_cache, preview=options.preview)
     catalog = replace(catalog, site=images.site)  # a path default_image now names its published file
-    compiled = None if options.no_cache else cache_store.templates_dir(options.out)
+    compiled = None if options.no_cache else buildcache.templates_dir(options.out)
     env = cards.make_environment(options.template_dir, compiled)
-    site = cache_store.site_key(catalog.site, options.preview)
-    keys = {course.id: cache_store.course_key(site, course, images.of(course)) for course in catalog.courses}
+    site = site_key(catalog.site, options.preview)
+    keys = {course.id: course_key(site, course, images.of(course)) for course in catalog.courses}
     context = pages.RenderContext(catalog, rendered, images, options.preview, keys, {})
     course_pages = _merge(pages.course_pages(context),
                    pages.render_redirects(context, history.redirects(catalog, slugs, preview=options.preview)))
@@ -151,7 +151,7 @@ def _write_site_files(staging: output.Staging, catalog: Catalog, planned: dict, 
         staging.write(f"public/{path}", content, images.sources[path])
     # The JSON Feed holds the open courses, as open.json does, in previews too: drafts stay out of feeds.
     for path, feed in feeds.feed_files(catalog, listed_courses(catalog), rendered, images, keys).items():
-        digest = hashlib.blake2b(feed.inputs, digest_size=16).hexdigest()
+        digest = feed_key(feed.inputs)
         staging.write_unless_unchanged(path, "courses", cache.pages.get(path) == digest, feed.make)
         cache.pages[path] = digest
 
@@ -159,7 +159,7 @@ def _write_site_files(staging: output.Staging, catalog: Catalog, planned: dict, 
 def _live_manifest_key(out) -> tuple | None:
     """Return the stat key of the live output's manifest (None without one): which output the pages describe."""
     try:
-        return cache_store.stat_key(folder.real_output(out) / manifest.MANIFEST)
+        return stat_key(folder.real_output(out) / manifest.MANIFEST)
     except OSError:
         return None
 

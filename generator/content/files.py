@@ -37,8 +37,7 @@ def discover_courses(content_dir: Path, files: Mapping[str, object] | None = Non
     `files`, when given, is the tree signature of content_dir (cache.tree_signature, path ->
     stat key) that the build has taken already; else the courses folder is listed here.
     """
-    from generator.incremental.buildcache import LINKED_FOLDER, tree_signature
-
+    from generator.incremental.keys import LINKED_FOLDER, tree_signature
     courses = str(content_dir / "courses")
     shown = printable(courses.replace(os.sep, "/"))
     if os.path.islink(courses):

@@ -6,7 +6,9 @@ import marshal
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from generator.incremental.buildcache import BuildCache, markdown_key, stat_key
+from generator.incremental.buildcache import BuildCache
+
+from generator.incremental.keys import markdown_key, stat_key
 from generator.model import Rendered
 from generator.issues import Issue
 from generator.parallel import iter_chunks

@@ -18,6 +18,7 @@ from generator.model import SiteConfig
 from generator.images.cache import ImageCache
 from generator.images.refs import IMAGES_DIR
 from generator.images.derived import Encoded, Spec
+from generator.incremental.keys import image_key
 from generator.issues import CoursegenError
 from generator.model import Catalog, Course, SourceImage
 from generator.privacy import PublicView, public_view
@@ -150,5 +151,5 @@ def _derive(source: SourceImage, specs: list[Spec], cache: ImageCache, result: I
 
 def derivative_key(digest: str, spec: Spec) -> str:
     """Return the short content address of a derivative: source bytes, settings and the code's versions."""
-    parts = (digest, spec.kind, str(spec.size), spec.format, *spec.text, RECIPE, __version__, PIL.__version__)
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+    return image_key(digest, (spec.kind, str(spec.size), spec.format, *spec.text), RECIPE,
+                          (__version__, PIL.__version__))

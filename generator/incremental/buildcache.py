@@ -11,16 +11,14 @@ import hashlib
 import itertools
 import marshal
 import os
-import pickle
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import orjson
 
 from generator import __version__
+from generator.incremental.keys import digest
 
 _FORMAT = 21
 RACY_WINDOW_NS = 3_000_000_000
@@ -206,102 +204,3 @@ def last_build_summary(out: Path, inputs: tuple, newest: int) -> dict | None:
     return summary if stamp == _STAMP and known == digest(inputs) and fresh else None
 
 
-def digest(values: tuple) -> bytes:
-    """Return a digest of a tuple of plain values (an input signature, a tree signature)."""
-    return hashlib.blake2b(pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
-
-
-def stat_key(path: str | os.PathLike) -> tuple:
-    """Return what tells a changed file from an unchanged one without reading it."""
-    return _key(os.stat(path))
-
-
-def _key(status: os.stat_result) -> tuple:
-    # The change time too: unlike the modification time no tool can set it back, so a file
-    # rewritten with its old size and modification time restored is still seen to have changed.
-    return (status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns)
-
-
-def newest_mtime(signature: tuple) -> int:
-    """Return the newest modification time in a tree signature (0 when empty)."""
-    return max((key[0] for _, key in signature if key), default=0)
-
-
-UNREADABLE = None  # the stat key of a folder that cannot be listed, in a tree signature
-LINKED_FOLDER = (0, 0, 0, 0)  # the stat key of a link to a folder, which is not followed
-
-
-def tree_signature(*folders: Path) -> tuple:
-    """Return the names and stat keys of every file under the folders, in a stable order.
-
-    A folder that cannot be listed, or a link to a folder (never followed: it could lead
-    anywhere, or back to itself), is an entry of its own, its path ending with os.sep and its
-    key UNREADABLE or LINKED_FOLDER: sources.discover_courses reports them. Folders are walked
-    with a stack of their own, not os.walk, whose recursion a deep tree would exhaust.
-    """
-    entries = []
-    for folder in folders:
-        if not folder.is_dir():
-            entries.append((str(folder), None))
-            continue
-        pending = [str(folder)]
-        while pending:
-            current = pending.pop()
-            try:
-                with os.scandir(current) as listing:
-                    found = sorted(listing, key=lambda entry: entry.name)
-            except OSError:
-                entries.append((current + os.sep, UNREADABLE))
-                continue
-            below = []
-            for entry in found:
-                path = os.path.join(current, entry.name)  # as str(Path): the form loading.py looks files up by
-                try:
-                    if entry.is_dir(follow_symlinks=False):
-                        below.append(path)
-                    elif entry.is_symlink() and os.path.isdir(path):
-                        entries.append((path + os.sep, LINKED_FOLDER))
-                    else:
-                        entries.append((path, _key(os.stat(path))))
-                except OSError:
-                    entries.append((path, None))
-            pending += reversed(below)  # depth first, in name order, as os.walk goes
-    return tuple(entries)
-
-
-def markdown_key(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def site_key(site: object, preview: bool) -> bytes:
-    """Return what every course's outputs depend on besides the course: the settings and the build mode."""
-    return orjson.dumps([site, preview])
-
-
-def kept(data: bytes) -> bytes:
-    """Return bytes to keep for the rest of a build (or in the cache) in a buffer of their own size.
-
-    orjson's result keeps the buffer it was written into, at least 4 KiB however short the JSON
-    (measured with orjson 3.13: a 314-byte result holds 4,099 bytes). A card or a search entry
-    is a few hundred bytes; kept for every listed course, they would hold 280 MB each at 100,000
-    courses.
-    """
-    return bytes(memoryview(data))
-
-
-def reuse(known: dict[int, tuple[bytes, bytes]], course_id: int, key: bytes,
-          make: Callable[[], bytes]) -> tuple[bytes, bytes]:
-    """Return a course's (key, piece) from the last build while its key holds; else (key, make())."""
-    before = known.get(course_id)
-    return before if before is not None and before[0] == key else (key, make())
-
-
-def course_key(site: bytes, course: object, images: object) -> bytes:
-    """Return a digest of everything that decides what a build makes of one course.
-
-    Its page, feed items and search entry are functions of the resolved course (its creator and
-    categories included, its description by digest), its published images and the site (see
-    site_key); the generator's version and templates are covered elsewhere (the cache's stamp,
-    the pages' template fingerprints).
-    """
-    return hashlib.blake2b(site + orjson.dumps(course) + orjson.dumps(images), digest_size=16).digest()

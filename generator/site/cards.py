@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import mmap
 import os
 from pathlib import Path
@@ -12,7 +11,7 @@ import orjson
 from markupsafe import Markup
 
 from generator.images.publish import ImageSet
-from generator.incremental.buildcache import kept, reuse
+from generator.incremental.keys import card_key, kept, reuse
 from generator.model import Catalog
 from generator.privacy import listed_category_slugs, listed_courses
 from generator.site import templating, views
@@ -62,8 +61,7 @@ class Cards:
 
     def render(self, course: dict, site: dict) -> tuple[bytes, str]:
         """Return a card's key and HTML, rendering it unless this process knows it already."""
-        key = hashlib.blake2b(orjson.dumps(course, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS),
-                              digest_size=16).digest()
+        key = card_key(course)
         html = self.known.get(key)
         if html is None:
             html = self.known[key] = templating.render(self.env, "_card.html", {"site": site, "course": course})

@@ -11,7 +11,7 @@ import orjson
 from generator.site import head
 
 from generator.site import views
-from generator.incremental.buildcache import kept, reuse
+from generator.incremental.keys import kept, reuse
 from generator.model import Rendered
 from generator.model import Catalog
 from generator.privacy import listed_category_slugs, listed_courses

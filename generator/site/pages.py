@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from generator.site import head as meta
 from generator.site import views
 from generator.site.descriptions import CourseDescriptions
 from generator.images.publish import ImageSet
+from generator.incremental.keys import listing_key
 from generator.model import Catalog, Category, Course, CourseType
 from generator.privacy import PublicView, listed_categories, listed_category_slugs, listed_courses, public_view
 from generator.urls import absolute_url, category_path, course_path, index_path, link, paged_path, type_path
@@ -182,7 +182,7 @@ def _listing(context: RenderContext, listing: Listing, courses: list[Course]) ->
         values = _values(context, head=head, heading=listing.heading, intro=listing.intro, pagination=pagination,
                          filters=listing.filters)
         # All of it digested: 2 KB of values and 7 KB of cards for each of 10,000 pages at 100,000 courses.
-        inputs = hashlib.blake2b(orjson.dumps(values) + b"".join(shown) + b"%d" % item_list, digest_size=16).digest()
+        inputs = listing_key(orjson.dumps(values), shown, item_list)
         pages[path] = PageJob(listing.template, inputs, partial(
             _with_cards, site, values, shown, members if item_list else (), item_list))
     return pages

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.incremental.buildcache import BuildCache
+from generator.incremental.keys import page_key
 from generator.issues import BuildFailed, Issue
 from generator.output import files
 from generator.output import staging as output
@@ -45,9 +45,6 @@ def render_page(env: templating.Environment, job: PageJob) -> tuple[bytes, tuple
     return html, env.cards.render(job.card(), values["site"])
 
 
-def job_digest(job: PageJob, fingerprint: str) -> str:
-    """Return a digest of everything that decides a page's bytes: its templates and its inputs."""
-    return hashlib.blake2b(fingerprint.encode() + b"\0" + job.inputs, digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +74,7 @@ def write_pages(staging: output.Staging, pages: dict[str, PageJob], plan: PagePl
         target = f"public/{path}"
         by_target[target] = job
         staging.claim(target, job.source)
-        digests[target] = job_digest(job, fingerprints[job.template])
+        digests[target] = page_key(fingerprints[job.template], job.inputs)
         if cache.pages.get(target) != digests[target] or not staging.reuse(target):
             to_render.append(target)
     staging.replacing(to_render)
