@@ -19,16 +19,19 @@ A comment may hold several lines, each one of:
     setup: SHELL COMMAND     run first, in order; not shown; must succeed
     run: SHELL COMMAND       shown as `$ COMMAND`, then everything it prints (stdout and stderr
                              as one stream), then `(exit status N)` when N is not 0
+    show: SHELL COMMAND      like run, without the `$ COMMAND` line: a file's text shown as it is
     when: REGEX => ACTION    for a command that runs until stopped (`coursegen serve`): wait for
                              a line matching REGEX printed after the previous step, then do
                              ACTION: `interrupt` (Ctrl-C, shown as `^C` the way a terminal echoes
                              it) or a shell command (an edit of a file; not shown)
 
 Every block runs in a sandbox of its own: a fresh temporary folder holding copies of the
-repository's content/ and tests/catalogs/, used as the current folder, so a command reads exactly
-as it would from the repository root and nothing it writes (an output folder, a new course file,
-an edit) touches the repository. `coursegen` there is this checkout's generator, run by the
-Python that runs this script; NO_COLOR and CI are set, so no colour and no progress line.
+repository's content/, tests/catalogs/, generator/ and scripts/ (dated a day back), used as the
+current folder, so a command reads exactly as it would from the repository root and nothing it
+writes (an output folder, a new course file, an edit) touches the repository. `coursegen` there
+is this checkout's generator (PYTHONPATH is the checkout), and `python` the Python that runs
+this script; NO_COLOR and CI are set (no colour, no progress line), and COLUMNS is 100 (the
+width `--help` wraps to).
 
 What changes from run to run is replaced by a stable placeholder (normalise()):
 
@@ -56,10 +59,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-COPIED = ("content", "tests/catalogs")  # what every sandbox holds, at the same relative paths
+COPIED = ("content", "tests/catalogs", "generator", "scripts")  # what every sandbox holds, at the same paths
 STEP_SECONDS = 60.0  # the longest a `when:` step waits for its line
-_DIRECTIVE = re.compile(r"^<!--\s*(?=(?:setup|run|when):)(.*?)-->\n(```[^\n]*)\n(.*?)^```$", re.M | re.S)
-_LINE = re.compile(r"^\s*(setup|run|when):\s*(.*?)\s*$")
+_DIRECTIVE = re.compile(r"^<!--\s*(?=(?:setup|run|show|when):)(.*?)-->\n(```[^\n]*)\n(.*?)^```$", re.M | re.S)
+_LINE = re.compile(r"^\s*(setup|run|show|when):\s*(.*?)\s*$")
 _TIMING = re.compile(r"\b\d+\.\d\d s\b")
 _PORT = re.compile(r"\b127\.0\.0\.1:\d+\b")
 _NOW = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\b")
@@ -78,7 +81,7 @@ class Block:
 
     @property
     def commands(self) -> str:
-        return "; ".join(text for kind, text in self.steps if kind == "run")
+        return "; ".join(text for kind, text in self.steps if kind in ("run", "show"))
 
 
 @dataclass
@@ -116,7 +119,9 @@ def transcript(block: Block) -> str:
     with tempfile.TemporaryDirectory(prefix="coursegen-docs-") as folder:
         sandbox = Path(folder).resolve()
         for relative in COPIED:
-            shutil.copytree(REPO / relative, sandbox / relative, symlinks=True)
+            shutil.copytree(REPO / relative, sandbox / relative, symlinks=True,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        _settle(sandbox)
         env = _environment(sandbox)
         run = _Run(sandbox)
         parts = []
@@ -128,26 +133,37 @@ def transcript(block: Block) -> str:
                 if done.returncode:
                     raise RuntimeError(f"setup failed ({done.returncode}): {command}\n{done.stdout}{done.stderr}")
                 continue
-            if kind != "run":
+            if kind == "when":
                 raise ValueError(f"`when:` must follow a `run:` in {block.path}: {command}")
             waits = []
             while steps and steps[0][0] == "when":
                 waits.append(steps.pop(0)[1])
             output, status = _interactive(command, waits, sandbox, env) if waits else _plain(command, sandbox, env)
-            parts.append(f"$ {command}\n{output}" + (f"(exit status {status})\n" if status else ""))
+            shown = f"$ {command}\n" if kind == "run" else ""
+            parts.append(shown + output + (f"(exit status {status})\n" if status else ""))
         return normalise("".join(parts), run)
+
+
+def _settle(folder: Path) -> None:
+    """Date every copied file a day back: a file changed within 3 s of a build is read again (git's racy-file
+    rule), and a fresh clone's files are that new, so a rebuild would not always say "up to date"."""
+    moment = time.time() - 86400
+    for path in folder.rglob("*"):
+        os.utime(path, (moment, moment), follow_symlinks=False)
 
 
 def _environment(sandbox: Path) -> dict[str, str]:
     """Return the environment of a sandboxed run: this checkout's coursegen first on the path."""
     bin_dir = sandbox / ".bin"
     bin_dir.mkdir()
-    shim = bin_dir / "coursegen"
-    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m generator "$@"\n', "utf-8")
-    shim.chmod(0o755)
+    for name, command in (("coursegen", f'"{sys.executable}" -m generator'), ("python", f'"{sys.executable}"')):
+        shim = bin_dir / name
+        shim.write_text(f'#!/bin/sh\nexec {command} "$@"\n', "utf-8")
+        shim.chmod(0o755)
     env = {key: value for key, value in os.environ.items() if not key.startswith(("COURSEGEN_", "PYTHON"))}
     env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '/usr/bin:/bin')}", PYTHONPATH=str(REPO),
-               PYTHONUNBUFFERED="1", NO_COLOR="1", CI="1", TERM="dumb", LC_ALL="C.UTF-8", TZ="UTC")
+               PYTHONUNBUFFERED="1", NO_COLOR="1", CI="1", TERM="dumb", LC_ALL="C.UTF-8", TZ="UTC",
+               COLUMNS="100")  # argparse wraps --help to the width
     return env
 
 
