@@ -45,6 +45,7 @@ What changes from run to run is replaced by a stable placeholder (normalise()):
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import re
 import shutil
@@ -267,7 +268,7 @@ def _shown(path: Path) -> str:
 
 
 def _first_difference(old: str, new: str) -> str:
-    for number, (was, now) in enumerate(zip(old.splitlines() + [""] * 999, new.splitlines() + [""] * 999), 1):
+    for number, (was, now) in enumerate(itertools.zip_longest(old.splitlines(), new.splitlines()), 1):
         if was != now:
             return f"\n    block line {number}: shown {was!r}\n    block line {number}: a run prints {now!r}"
     return ""
