@@ -7,8 +7,9 @@ the median of --runs whole-process runs: wall seconds, CPU seconds (user+sys of 
 its workers), peak RSS of the largest process, and courses per second.
 
 "one course edited" is the first rebuild after a cold build: it also makes the spare copy of
-the output (a hard link per unchanged file, see the README's double-buffered output); "one
-course edited again" is every save after that, what an editor running builds meets.
+the output (a hard link per unchanged file; see the double-buffered output in
+docs/user/project.md); "one course edited again" is every save after that, what an editor
+running builds meets. The figures and the method are in benchmarks/README.md.
 """
 
 from __future__ import annotations
