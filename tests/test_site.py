@@ -7,7 +7,7 @@ import re
 
 from lxml import etree
 
-from generator.site import discovery
+from generator.site import sitemap
 from generator.commands.check import check
 from generator.commands.options import Options
 from tests.conftest import REPO, course
@@ -81,7 +81,7 @@ def test_sitemap_becomes_an_index_past_the_limit(project):
     project.add(*(course(i, f"Course {i}", slug=f"course-{i}") for i in range(1, 6)))
     catalog = check(Options(content=project.content)).catalog
     pages = {f"courses/course-{i}/index.html": b"" for i in range(1, 6)} | {"index.html": b""}
-    files = discovery.render_sitemap(catalog, pages, preview=False, limit=4)
+    files = sitemap.render_sitemap(catalog, pages, preview=False, limit=4)
     assert sorted(files) == ["robots.txt", "sitemap-1.xml", "sitemap-2.xml", "sitemap.xml"]
     index = files["sitemap.xml"].decode()
     assert "<sitemapindex" in index and "https://academy.test/sitemap-2.xml" in index

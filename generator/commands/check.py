@@ -8,7 +8,8 @@ from pathlib import Path
 from generator.commands.options import Options, Result, silent
 
 from generator.incremental.buildcache import BuildCache
-from generator.content.resolve import CourseResolver, assemble_catalog, check_references, load_registry
+from generator.content.resolve import CourseResolver, assemble_catalog, check_references
+from generator.content.registry import load_registry
 from generator.content.settings import load_site
 from generator.model import ImageSizes
 from generator.images.cache import ImageCache

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from generator.incremental import buildcache
-from generator.site import discovery
+from generator.site import search, sitemap
 from generator.site import feeds
 from generator.content import history
 from generator.output import folder, manifest
@@ -138,11 +138,11 @@ def _write_site_files(staging: output.Staging, catalog: Catalog, planned: dict, 
     A course's search entry is taken from the cache while its key is unchanged, and a feed
     file from the last build's output while its items' keys are.
     """
-    for path, content in discovery.render_sitemap(catalog, planned, preview=preview).items():
+    for path, content in sitemap.render_sitemap(catalog, planned, preview=preview).items():
         staging.write(f"public/{path}", content, "generator")
     for path, content in pages.render_headers(preview=preview).items():
         staging.write(f"public/{path}", content, "generator")
-    index, cache.search_entries = discovery.search_index(catalog, rendered, keys, cache.search_entries, preview=preview)
+    index, cache.search_entries = search.search_index(catalog, rendered, keys, cache.search_entries, preview=preview)
     staging.write_pieces("public/search.json", index, "courses")
     for asset in sorted(ASSETS.iterdir()):
         staging.write(f"public/assets/{asset.name}", asset.read_bytes(), f"generator/assets/{asset.name}")

@@ -3,56 +3,14 @@
 from __future__ import annotations
 
 import difflib
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from generator.model import SiteConfig
+from generator.content.registry import Registry, located, name_key
 from generator.issues import Issue
 from generator.model import Catalog, Category, Course, CourseType, Privacy, User
 from generator.content.files import Document, locate
 from generator.urls import make_slug
-from generator.content.schema import field_label
-
-
-@dataclass
-class _Registry:
-    """What the shared files define, and which document defined each entry (for messages)."""
-
-    users: dict[str, User] = field(default_factory=dict)
-    categories: dict[str, Category] = field(default_factory=dict)
-    user_ids: dict[int, str] = field(default_factory=dict)  # id -> username
-    category_ids: dict[int, str] = field(default_factory=dict)  # id -> slug
-    category_names: dict[str, str] = field(default_factory=dict)  # name as uniqueness compares it -> slug
-
-
-def load_registry(categories: Document | None, users: Document | None) -> tuple[_Registry, list[Issue]]:
-    """Read categories.yaml and users.yaml (already schema-valid) and check their uniqueness.
-
-    Feeds name a category and a creator by id as well as by slug or username, and listings show
-    a category by name: each of the three must name one entry.
-    """
-    registry, issues = _Registry(), []
-    for index, entry in enumerate(categories.data if categories else []):
-        category = Category(**entry)
-        for field_name, key, seen in (("slug", category.slug, registry.categories),
-                                      ("id", category.id, registry.category_ids),
-                                      ("name", name_key(category.name), registry.category_names)):
-            if key in seen:
-                issues.append(_at(categories, (index, field_name),
-                                  f"category {field_name} {getattr(category, field_name)!r} is defined twice"))
-        registry.categories.setdefault(category.slug, category)
-        registry.category_ids.setdefault(category.id, category.slug)
-        registry.category_names.setdefault(name_key(category.name), category.slug)
-    for index, entry in enumerate(users.data if users else []):
-        user = User(**entry)
-        for field_name, key, seen in (("username", user.username, registry.users), ("id", user.id, registry.user_ids)):
-            if key in seen:
-                issues.append(_at(users, (index, field_name),
-                                  f"{'username' if field_name == 'username' else 'user id'} "
-                                  f"{getattr(user, field_name)!r} is defined twice"))
-        registry.users.setdefault(user.username, user)
-        registry.user_ids.setdefault(user.id, user.username)
-    return registry, issues
 
 
 class CourseResolver:
@@ -62,7 +20,7 @@ class CourseResolver:
     one course file's dict at once rather than the catalog's (170 MB at 100,000 courses).
     """
 
-    def __init__(self, registry: _Registry):
+    def __init__(self, registry: Registry):
         self.registry = registry
         self.courses: list[Course] = []
         self.issues: list[Issue] = []
@@ -100,7 +58,7 @@ class CourseResolver:
             # A generated slug has no line of its own: point at the name it came from.
             other_line, _ = locate(path, (field_name,) if other_written else ("name",))
             shown = key if field_name != "name" else document.data["name"].strip()
-            issues.append(_at(document, (field_name,) if written else ("name",),
+            issues.append(located(document, (field_name,) if written else ("name",),
                               f"{label.format(shown)} is already used by {display}:{other_line}; "
                               f"each course needs its own", field_name=field_name))
         return issues
@@ -125,7 +83,7 @@ class _InlineCreator:
     path: str
 
 
-def assemble_catalog(site: SiteConfig, registry: _Registry, courses: tuple[Course, ...], images: dict) -> Catalog:
+def assemble_catalog(site: SiteConfig, registry: Registry, courses: tuple[Course, ...], images: dict) -> Catalog:
     """Return the frozen catalog; its categories are those the courses use, by name.
 
     Each slug has one definition (catalog rules refuse two different ones), so whichever course
@@ -134,15 +92,6 @@ def assemble_catalog(site: SiteConfig, registry: _Registry, courses: tuple[Cours
     used = {c.slug: c for course in courses for c in course.categories}
     categories = tuple(sorted(used.values(), key=lambda c: c.name.casefold()))
     return Catalog(site, courses, categories, tuple(registry.users.values()), images)
-
-
-def name_key(name: str) -> str:
-    """Return the name as uniqueness compares it: case, width and invisible characters ignored."""
-    if name.isascii():  # NFKC leaves ASCII as it is, and no ASCII character is invisible (Cf)
-        return " ".join(name.casefold().split())
-    folded = unicodedata.normalize("NFKC", name).casefold()
-    visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")  # zero-width, bidi marks
-    return " ".join(visible.split())
 
 
 def _slug_of(data: dict) -> str:
@@ -155,12 +104,12 @@ _UNIQUE = (("id", lambda data: data["id"], "id {}"),
            ("slug", _slug_of, "slug '{}'"))
 
 
-def _course(document: Document, registry: _Registry, inline: dict[str, _Inline],
+def _course(document: Document, registry: Registry, inline: dict[str, _Inline],
             creators: dict[tuple, _InlineCreator]) -> tuple[Course | None, list[Issue]]:
     data, issues = document.data, []
     slug = _slug_of(data)
     if not slug:
-        issues.append(_at(document, ("name",), f"cannot make a slug from the name {data['name']!r}; add a slug field"))
+        issues.append(located(document, ("name",), f"cannot make a slug from the name {data['name']!r}; add a slug field"))
     creator = _creator(document, data["created_by"], registry, issues, creators)
     categories = tuple(_category(document, index, ref, registry, issues, inline)
                        for index, ref in enumerate(data.get("categories", [])))
@@ -193,31 +142,17 @@ def _one_copy(text: str, *earlier: str) -> str:
     return next((same for same in earlier if same == text), text)
 
 
-def check_references(registry: _Registry, documents: list[Document]) -> list[Issue]:
-    """Report unknown creators and category slugs in files that failed the schema for other reasons."""
-    issues: list[Issue] = []
-    for document in documents:
-        creator = document.data.get("created_by")
-        if isinstance(creator, str) and creator:
-            _creator(document, creator, registry, issues)
-        categories = document.data.get("categories")
-        for index, ref in enumerate(categories if isinstance(categories, list) else []):
-            if isinstance(ref, str) and ref:
-                _category(document, index, ref, registry, issues)
-    return issues
-
-
-def _creator(document: Document, ref: object, registry: _Registry, issues: list[Issue],
+def _creator(document: Document, ref: object, registry: Registry, issues: list[Issue],
              inline_seen: dict[tuple, _InlineCreator] | None = None) -> User | None:
     if isinstance(ref, dict):
         inline = User(**ref)
         known = registry.users.get(inline.username)
         if known is not None and {name: getattr(known, name) for name in ref} != ref:
-            issues.append(_at(document, ("created_by", "username"),
+            issues.append(located(document, ("created_by", "username"),
                               f"inline creator '{inline.username}' conflicts with the one in users.yaml "
                               f"(id {known.id}, real name {known.real_name!r}); refer to it by username instead"))
         elif known is None and registry.user_ids.get(inline.id, inline.username) != inline.username:
-            issues.append(_at(document, ("created_by", "id"),
+            issues.append(located(document, ("created_by", "id"),
                               f"inline creator id {inline.id} is the id of '{registry.user_ids[inline.id]}' "
                               f"in users.yaml; each creator needs an id of its own"))
         elif known is None and inline_seen is not None:
@@ -225,7 +160,7 @@ def _creator(document: Document, ref: object, registry: _Registry, issues: list[
         return known or inline
     user = registry.users.get(ref)
     if user is None:
-        issues.append(_at(document, ("created_by",), _unknown("username", ref, registry.users, "users.yaml")))
+        issues.append(located(document, ("created_by",), _unknown("username", ref, registry.users, "users.yaml")))
     return user
 
 
@@ -241,7 +176,7 @@ def _inline_creator(document: Document, inline: User, seen: dict[tuple, _InlineC
         first = seen.setdefault(key, here)
         if first.user != inline:
             line, _ = locate(first.path, ("created_by",))
-            issues.append(_at(document, ("created_by", clash),
+            issues.append(located(document, ("created_by", clash),
                               f"inline creator {clash} {getattr(inline, clash)!r} is defined differently in "
                               f"{first.display}:{line} ({_user_text(first.user)}); define the creator once in "
                               f"users.yaml and refer to it by username"))
@@ -251,18 +186,18 @@ def _user_text(user: User) -> str:
     return f"id {user.id}, username {user.username!r}, real name {user.real_name!r}"
 
 
-def _category(document: Document, index: int, ref: object, registry: _Registry, issues: list[Issue],
+def _category(document: Document, index: int, ref: object, registry: Registry, issues: list[Issue],
               inline_seen: dict[str, _Inline] | None = None) -> Category | None:
     if isinstance(ref, dict):
         return _inline_category(document, index, ref, registry, issues, {} if inline_seen is None else inline_seen)
     category = registry.categories.get(ref)
     if category is None:
-        issues.append(_at(document, ("categories", index),
+        issues.append(located(document, ("categories", index),
                           _unknown("category slug", ref, registry.categories, "categories.yaml")))
     return category
 
 
-def _inline_category(document: Document, index: int, ref: dict, registry: _Registry, issues: list[Issue],
+def _inline_category(document: Document, index: int, ref: dict, registry: Registry, issues: list[Issue],
                      seen: dict[str, _Inline]) -> Category:
     """Return an inline category, the one definition of its slug; report a definition that differs from it.
 
@@ -275,20 +210,20 @@ def _inline_category(document: Document, index: int, ref: dict, registry: _Regis
     if known is not None:
         given = {name: getattr(known, name) for name in ref}  # what the inline object says, as the registry has it
         if given != ref:
-            issues.append(_at(document, ("categories", index, "slug"),
+            issues.append(located(document, ("categories", index, "slug"),
                               f"inline category '{inline.slug}' conflicts with the one in categories.yaml "
                               f"({_category_text(known)}); refer to it by slug instead"))
         return known
     owner = registry.category_ids.get(inline.id) or registry.category_names.get(name_key(inline.name))
     if owner is not None:  # its id or name is a categories.yaml entry's, under another slug
         clash = "id" if registry.category_ids.get(inline.id) else "name"
-        issues.append(_at(document, ("categories", index, clash),
+        issues.append(located(document, ("categories", index, clash),
                           f"inline category '{inline.slug}' has the {clash} of '{owner}' in categories.yaml; "
                           f"each category needs its own"))
     first = seen.setdefault(inline.slug, _Inline(inline, document.display, document.path, index))
     if first.category != inline:
         line, _ = locate(first.path, ("categories", first.index))
-        issues.append(_at(document, ("categories", index, "slug"),
+        issues.append(located(document, ("categories", index, "slug"),
                           f"inline category '{inline.slug}' is defined differently in {first.display}:{line} "
                           f"({_category_text(first.category)}); define it once in categories.yaml and refer to it by slug"))
     # Ids and names are claimed in the same map, under keys of their own, by the first slug that uses them.
@@ -296,7 +231,7 @@ def _inline_category(document: Document, index: int, ref: dict, registry: _Regis
         other = seen.setdefault(key, first)
         if other.category.slug != inline.slug:
             line, _ = locate(other.path, ("categories", other.index))
-            issues.append(_at(document, ("categories", index, clash),
+            issues.append(located(document, ("categories", index, clash),
                               f"inline category '{inline.slug}' has the {clash} of '{other.category.slug}' "
                               f"(in {other.display}:{line}); each category needs its own"))
     return first.category
@@ -313,6 +248,15 @@ def _unknown(what: str, value: object, known: dict, where: str) -> str:
     return f"{message}; did you mean '{close[0]}'?" if close else message
 
 
-def _at(document: Document, keys: tuple, message: str, *, field_name: str | None = None) -> Issue:
-    line, column = locate(document.path, keys)
-    return Issue(document.display, line, column, field_name or field_label(keys), message)
+def check_references(registry: Registry, documents: list[Document]) -> list[Issue]:
+    """Report unknown creators and category slugs in files that failed the schema for other reasons."""
+    issues: list[Issue] = []
+    for document in documents:
+        creator = document.data.get("created_by")
+        if isinstance(creator, str) and creator:
+            _creator(document, creator, registry, issues)
+        categories = document.data.get("categories")
+        for index, ref in enumerate(categories if isinstance(categories, list) else []):
+            if isinstance(ref, str) and ref:
+                _category(document, index, ref, registry, issues)
+    return issues

@@ -14,6 +14,7 @@ from generator.output import files
 from generator.output import staging as output
 from generator.parallel import map_chunks
 from generator.site import templating
+from generator.site.fingerprints import compile_templates, template_fingerprints
 from generator.site.cards import CardFile
 from generator.site.descriptions import CourseDescriptions
 from generator.site.pages import NOINDEX, PageJob
@@ -66,7 +67,7 @@ def write_pages(staging: output.Staging, pages: dict[str, PageJob], plan: PagePl
     """
     env, fingerprints = plan.env, plan.fingerprints
     new_templates = {job.template for job in pages.values()} - fingerprints.keys()
-    found, references = templating.template_fingerprints(env, new_templates, cache.template_references)
+    found, references = template_fingerprints(env, new_templates, cache.template_references)
     fingerprints.update(found)
     plan.references.update(references)
     digests, to_render, by_target = {}, [], {}
@@ -79,7 +80,7 @@ def write_pages(staging: output.Staging, pages: dict[str, PageJob], plan: PagePl
             to_render.append(target)
     staging.replacing(to_render)
     if to_render:
-        templating.compile_templates(env)  # here, once, rather than in every worker that forks from here
+        compile_templates(env)  # here, once, rather than in every worker that forks from here
     shared = (env, by_target, staging.root, staging.present, plan.card_folder, os.getpid(), plan.descriptions)
     try:
         written = map_chunks(_render_chunk, shared, to_render, jobs, meanwhile=meanwhile)

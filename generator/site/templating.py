@@ -10,8 +10,6 @@ becomes an Issue naming the template and its line.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import os
 import time
 from collections.abc import Iterator
@@ -24,6 +22,7 @@ from jinja2.utils import Cycler, Joiner, Namespace
 
 from generator.issues import CoursegenError, Issue
 from generator.site import BUILTIN_TEMPLATES
+from generator.site.printed import check_encodable, lipsum, printed, random_item
 
 PAGE_SECONDS = 10.0  # a page renders in milliseconds; one that takes longer has a loop that does not end
 MAX_SEQUENCE = 1_000_000  # the longest text or list `*` may make in a template
@@ -64,11 +63,11 @@ class Environment(ImmutableSandboxedEnvironment):
     deadline = float("inf")  # time.monotonic() past which the page being rendered is given up
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, finalize=_printed, **kwargs)
+        super().__init__(*args, finalize=printed, **kwargs)
         self.globals["range"] = self._range
         # A page is the same bytes on every build of the same input: nothing random.
-        self.globals["lipsum"] = _lipsum
-        self.filters["random"] = _random
+        self.globals["lipsum"] = lipsum
+        self.filters["random"] = random_item
 
     def getattr(self, obj, attribute: str):
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
@@ -108,73 +107,6 @@ class Environment(ImmutableSandboxedEnvironment):
             if index & 1023 == 0:
                 self.check_time()
             yield number
-
-
-def _lipsum(*args, **kwargs):
-    raise _unrepeatable("lipsum()", "its words are drawn at random")
-
-
-def _random(*args, **kwargs):
-    raise _unrepeatable("the |random filter", "it draws an item at random")
-
-
-def _unrepeatable(what: str, why: str) -> SecurityError:
-    return SecurityError(f"{what} is not available: {why}, and every build of the same catalog must make the "
-                         f"same pages; write the text, or choose the item by its position (|first, [0])")
-
-
-def _printed(value):
-    """Return what `{{ value }}` prints, after refusing what no page may hold (called at its template line).
-
-    A page is written as UTF-8, which has no lone surrogate: `{{ "\\ud800" }}` or `"%c"|format(55296)`
-    make one, and the page could not be written. And a page is the same bytes on every build: a
-    function, a method or a generator prints as Python's `<… at 0x7f…>`, its memory address,
-    different on every run (`{{ course.items }}`, `{{ categories|map(attribute="name") }}`).
-    """
-    if isinstance(value, str):
-        if not value.isascii():
-            _check_encodable(value)
-        return value
-    if not isinstance(value, _PRINTABLE):
-        _check_data(value)
-    return value
-
-
-_PRINTABLE = (int, float, type(None), jinja2.Undefined)  # printed as they are (Undefined: as StrictUndefined says)
-
-
-def _check_data(value, depth: int = 0) -> None:
-    """Refuse a value whose text is not the same on every build; lists, tuples and dicts print their items."""
-    if isinstance(value, (str, *_PRINTABLE)) or depth > 32:
-        return
-    if isinstance(value, (list, tuple)):
-        for item in value:
-            _check_data(item, depth + 1)
-        return
-    if isinstance(value, dict):
-        for item in (*value.keys(), *value.values()):
-            _check_data(item, depth + 1)
-        return
-    kind = type(value).__name__
-    anonymous = type(value).__repr__ is object.__repr__ and type(value).__str__ is object.__str__
-    if isinstance(value, Iterator) and (anonymous or inspect.isgenerator(value)):
-        hint = f"a sequence being made ({kind}); add |list, or |join(', ') to print its items"
-    elif inspect.isroutine(value):
-        hint = f"the {kind} {value.__name__.lstrip('_')!r} rather than its result; call it, with ()"
-    elif anonymous:
-        hint = f"a {kind} object, which has no text of its own"
-    else:
-        return  # its own text: a class's name, Jinja2's <LoopContext 1/3>, a dict's items
-    raise SecurityError(f"the template prints {hint}: its text would hold a memory address, "
-                        f"different on every build")
-
-
-def _check_encodable(text: str) -> None:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise SecurityError(f"the template prints U+{ord(text[error.start]):04X}, half of a surrogate pair, which "
-                            f"no UTF-8 page can hold (a \\u escape or '%c' made it); print whole characters only") from None
 
 
 class _Loader(jinja2.FileSystemLoader):
@@ -243,7 +175,7 @@ def render(env: Environment, name: str, values: dict) -> str:
         html = template.render(values)
         if not html.isascii():  # what `{{ }}` prints is checked at its line; a {% filter %} block's is not
             try:
-                _check_encodable(html)
+                check_encodable(html)
             except SecurityError as error:
                 raise TemplateProblem(Issue(shown_path(template.filename or name), 0, 0, "",
                                             f"template refused: {error}")) from None
@@ -299,69 +231,3 @@ def shown_path(path: str) -> str:
     return path.replace(os.sep, "/")
 
 
-def compile_templates(env: Environment) -> None:
-    """Compile every template now, before workers fork; Jinja would compile them in each worker.
-
-    A template that does not compile (or a file in templates/ that is no template) is left
-    alone: rendering reports it, with its line, if a page uses it.
-    """
-    for name in env.list_templates():
-        try:
-            env.get_template(name)
-        except Exception:  # noqa: BLE001 - whatever it is, rendering meets it again and says so
-            pass
-
-
-_EVERY_TEMPLATE = "*"  # what a template refers to when it names one by a computed name
-
-
-def template_fingerprints(env: Environment, names: set[str],
-                          known: dict[str, tuple[str, ...]]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """Return, per template, a hash of its source and of every template it extends, includes or imports.
-
-    A template that names another by a computed name (`{% include "part_" ~ name %}`) may use any
-    of them: its fingerprint covers them all. Finding what a template refers to means parsing
-    it, a few milliseconds a template; `known` maps a source's digest to what it refers to, from
-    the last build, and the answer comes back with this build's sources in it.
-    """
-    sources: dict[str, str] = {}
-    references: dict[str, tuple[str, ...]] = {}
-
-    def closure(name: str, seen: set[str]) -> set[str]:
-        if name in seen:
-            return seen
-        seen.add(name)
-        try:
-            source, _, _ = env.loader.get_source(env, name)
-        except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
-            return seen  # rendering reports it, with its line, if a page uses it
-        sources[name] = source
-        digest = hashlib.blake2b(source.encode(), digest_size=16).hexdigest()
-        if digest not in references:
-            references[digest] = known[digest] if digest in known else _referenced(env, source)
-        for child in references[digest]:
-            for each in (env.list_templates() if child == _EVERY_TEMPLATE else (child,)):
-                closure(each, seen)
-        return seen
-
-    fingerprints = {}
-    for name in sorted(names):
-        used = closure(name, set())
-        digest = hashlib.blake2b(digest_size=16)
-        for dependency in sorted(used):
-            digest.update(dependency.encode() + b"\0" + sources.get(dependency, "").encode() + b"\0")
-        fingerprints[name] = digest.hexdigest()
-    return fingerprints, references
-
-
-def _referenced(env: Environment, source: str) -> tuple[str, ...]:
-    """Return the templates a template's source extends, includes or imports, by name ("*": any of them)."""
-    from jinja2 import meta as jinja_meta
-
-    try:
-        referenced = [child or _EVERY_TEMPLATE for child in jinja_meta.find_referenced_templates(env.parse(source))]
-    except jinja2.TemplateSyntaxError:
-        return ()  # rendering will report it with its line
-    if "card(" in source:  # the card() global renders _card.html: a dependency Jinja cannot see
-        referenced.append("_card.html")
-    return tuple(referenced)
