@@ -21,15 +21,39 @@ class PublicView(Enum):
 
 def public_view(course: Course, *, preview: bool = False) -> PublicView:
     """Return what the public site (or a preview of it) may show of this course."""
-    if course.deleted:
+    return view_of(course.privacy.value, course.deleted, preview=preview)
+
+
+def view_of(privacy: str, deleted: bool, *, preview: bool = False) -> PublicView:
+    """Return what the public site may show of a course of this privacy: for a Course, or a manifest's entry."""
+    if deleted:
         return PublicView.NONE
-    if course.privacy is Privacy.OPEN:
+    if privacy == Privacy.OPEN.value:
         return PublicView.FULL
-    if course.privacy is Privacy.PRIVATE:
+    if privacy == Privacy.PRIVATE.value:
         return PublicView.LOCK
-    if course.privacy is Privacy.DRAFT and preview:
+    if privacy == Privacy.DRAFT.value and preview:
         return PublicView.FULL  # with a draft banner; previews are never indexed
     return PublicView.NONE
+
+
+def has_public_url(course: Course, *, preview: bool = False) -> bool:
+    """Return True when the course has a page at its URL (full or lock screen): it may hold a URL, old or new.
+
+    A redirect from an old URL goes only to such a course, and only such a course takes an old URL
+    from a redirect: a hidden course that took one would be told by the redirect's disappearance.
+    """
+    return public_view(course, preview=preview) is not PublicView.NONE
+
+
+def is_draft(course: Course) -> bool:
+    """Return True for a draft, which only a preview shows, under a banner saying so."""
+    return course.privacy is Privacy.DRAFT
+
+
+def returns_to_draft(course: Course, published_as: str) -> bool:
+    """Return True when a course published before (as `published_as`) is a draft now: the model forbids it."""
+    return course.privacy is Privacy.DRAFT and published_as != Privacy.DRAFT.value
 
 
 def is_listed(course: Course, *, preview: bool = False) -> bool:

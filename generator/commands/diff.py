@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.issues import UsageError
 from generator.output.manifest import ManifestProblem, check_manifest
+from generator.privacy import PublicView, view_of
 COURSE_FIELDS = ("slug", "name", "privacy", "deleted")
 LIST_LIMIT = 20  # longer lists are cut in Markdown: a pull request comment must stay readable
 MAX_MANIFEST_BYTES = 2**30  # a manifest of a million courses is about 450 MB
@@ -85,10 +86,14 @@ def _course_change(old: dict | None, new: dict | None) -> CourseChange | None:
                         _visibility(old), _visibility(new))
 
 
+_SHOWN_AS = {PublicView.FULL: "public page", PublicView.LOCK: "lock screen", PublicView.NONE: "hidden"}
+
+
 def _visibility(course: dict | None) -> str:
-    if course is None or course.get("deleted"):
+    """Return what the public site showed of a manifest's course (privacy.view_of decides, as for a build)."""
+    if course is None:
         return "hidden"
-    return {"open": "public page", "private": "lock screen"}.get(course.get("privacy"), "hidden")
+    return _SHOWN_AS[view_of(course.get("privacy", ""), course.get("deleted", False))]
 
 
 def _rank(visibility: str) -> int:

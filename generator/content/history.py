@@ -8,7 +8,7 @@ from pathlib import Path
 from generator.output import manifest as manifests
 from generator.issues import Issue, UsageError
 from generator.model import Catalog, Privacy
-from generator.privacy import PublicView, public_view
+from generator.privacy import has_public_url, returns_to_draft
 from generator.content.files import locate
 
 
@@ -89,7 +89,7 @@ def back_to_draft(catalog: Catalog, published: dict[int, str], content: Path) ->
     issues = []
     for course in catalog.courses:
         before = published.get(course.id, "")
-        if course.privacy is Privacy.DRAFT and before:
+        if returns_to_draft(course, before):
             path = content / course.source
             line, column = locate(path, ("privacy",))
             issues.append(Issue(
@@ -107,7 +107,7 @@ def old_slugs(catalog: Catalog, previous: Previous) -> dict[str, int]:
     """
     known = dict(previous.slugs)
     for course in catalog.courses:
-        if public_view(course) is not PublicView.NONE:
+        if has_public_url(course):
             known[course.slug] = course.id
     known.pop("", None)
     return dict(sorted(known.items()))
@@ -118,12 +118,12 @@ def redirects(catalog: Catalog, slugs: dict[str, int], *, preview: bool) -> dict
     by_id = {course.id: course for course in catalog.courses}
     # Only a page this build writes takes an old URL: a secret, draft or deleted course holding the
     # slug must not remove the redirect, or its disappearance would tell that a hidden course took it.
-    taken = {course.slug for course in catalog.courses if public_view(course, preview=preview) is not PublicView.NONE}
+    taken = {course.slug for course in catalog.courses if has_public_url(course, preview=preview)}
     moved = {}
     for old_slug, course_id in slugs.items():
         course = by_id.get(course_id)
         if course is None or old_slug in taken:
             continue
-        if public_view(course, preview=preview) is not PublicView.NONE:
+        if has_public_url(course, preview=preview):
             moved[old_slug] = course.slug
     return moved

@@ -17,7 +17,7 @@ from generator.site.descriptions import CourseDescriptions
 from generator.images.publish import ImageSet
 from generator.incremental.keys import listing_key
 from generator.model import Catalog, Category, Course, CourseType
-from generator.privacy import PublicView, listed_categories, listed_category_slugs, listed_courses, public_view
+from generator.privacy import PublicView, is_draft, listed_categories, listed_category_slugs, listed_courses, public_view
 from generator.urls import absolute_url, category_path, course_path, index_path, link, paged_path, type_path
 
 NOINDEX = "noindex, nofollow"
@@ -130,7 +130,7 @@ def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset
     og_image, width, height = images.og_image(site.base_url)
     effective = meta.effective_meta(course, site, rendered.excerpt, og_image)
     path = course_path(course.slug)
-    draft = not course.privacy.value
+    draft = is_draft(course)
     head = meta.PageHead(
         title=course.meta_title or meta.page_title(course.name, site),
         description=effective.meta_description, canonical=absolute_url(site.base_url, path),
