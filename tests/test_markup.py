@@ -47,3 +47,16 @@ def test_rendering_many_descriptions_keeps_no_memory():
     for _ in range(3000):
         render_description(text)
     assert _resident_mib() - before < 16  # leaking, this grows by about 80 MiB
+
+
+def test_the_cmark_seam_gives_what_cmarkgfm_itself_gives():
+    """content/cmark.py reaches into cmarkgfm's library to free what it allocates; its fallback for
+    another cmarkgfm release is the library's own function. Both must write the same HTML."""
+    from generator.content import cmark
+
+    texts = ["# Title\n\nA *paragraph* with `code`, <b>raw HTML</b> and https://example.org/.",
+             "| a | b |\n|---|---|\n| 1 | ~~2~~ |\n\n- [x] done\n- [ ] open\n\n> quoted\n> > deeper",
+             "Café ünïcödé — «quotes» and emoji 🎉\n\n```python\nprint('x')\n```\n" * 3, ""]
+    for text in texts:
+        assert cmark.markdown_to_html(text) == cmark.leaking_markdown_to_html(text)
+    assert "<table>" in cmark.markdown_to_html(texts[1]) and "<del>" in cmark.markdown_to_html(texts[1])

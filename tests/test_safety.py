@@ -14,6 +14,7 @@ import orjson
 import pytest
 import yaml
 
+from generator import jsontext
 from generator.output import manifest
 from generator.cli import main
 from tests.conftest import REPO, course
@@ -109,10 +110,10 @@ def test_manifest_pieces_join_into_the_json_of_the_whole():
     files = {f"public/{n}/index.html": {"sha256": f"{n:064x}", "source": "courses/é.yaml"} for n in range(2345)}
     for items in ([], [{"id": 1, "name": "One"}], list(files.values())):
         whole = orjson.dumps({"k": items}, option=orjson.OPT_INDENT_2)
-        assert b'{\n  "k": ' + b"".join(manifest._indented(iter(items), list)) + b"\n}" == whole
+        assert b'{\n  "k": ' + b"".join(jsontext.indented(iter(items), list)) + b"\n}" == whole
     for entries in ({}, files):
         whole = orjson.dumps({"k": entries}, option=orjson.OPT_INDENT_2)
-        assert b'{\n  "k": ' + b"".join(manifest._indented(iter(entries.items()), dict)) + b"\n}" == whole
+        assert b'{\n  "k": ' + b"".join(jsontext.indented(iter(entries.items()), dict)) + b"\n}" == whole
 
 
 def test_manifest_sections_are_read_as_the_whole_document_says(project, tmp_path):

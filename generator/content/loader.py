@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshal
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.incremental.buildcache import BuildCache
 
@@ -73,7 +74,7 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
         known.expect(len(pending))
     # Taken as the workers send them: a cold build's rendered descriptions go to the store (and
     # to disk in batches past store.IN_MEMORY), and so does each file's data, rather than all into one list first.
-    parsed = iter_chunks(_parse_chunk, (content, known, preview), pending, jobs)
+    parsed = iter_chunks(_parse_chunk, ParseWork(content, known, preview), pending, jobs)
     for path, key, description_key in zip(paths, keys, reused, strict=True):
         if description_key is not None:
             data = marshal.loads(next(reused_data))
@@ -101,13 +102,21 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
         stored.keep_only(valid)
 
 
-def _parse_chunk(shared: tuple, paths: Sequence[str]) -> list[tuple[tuple | None, list[Issue], tuple | None]]:
+class ParseWork(NamedTuple):
+    """What every worker that parses course files shares (forked, never sent)."""
+
+    content: Path
+    known: object | None  # the build's rendered descriptions (a DescriptionStore), None for `check`
+    preview: bool
+
+
+def _parse_chunk(shared: ParseWork, paths: Sequence[str]) -> list[tuple[tuple | None, list[Issue], tuple | None]]:
     """Parse, validate and describe course files; return plain tuples, which cross processes fast.
 
     (Plain tuples are the cheapest thing for a worker to send back: a Document with a Path
     pickled five times slower, 0.4 s of 10,000.)
     """
-    content, known, preview = shared
+    content, known, preview = shared.content, shared.known, shared.preview
     read_ahead(paths)
     results = []
     for path in paths:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import ctypes
 import html
 import re
 
 import nh3
-from cmarkgfm import _cmark
-from cmarkgfm.cmark import Options
 
+from generator.content.cmark import markdown_to_html
 from generator.model import Rendered
+
 # What a description may contain after sanitising: prose, lists, links, code, tables, images.
 # Raw HTML that an editor types is parsed and cleaned like everything else, never passed through.
 ALLOWED_TAGS = {
@@ -31,59 +30,6 @@ ALLOWED_ATTRIBUTES = {
 TASK_MARKERS = {'<input type="checkbox" disabled="" />': "\u2610", '<input type="checkbox" checked="" disabled="" />': "\u2611"}
 URL_SCHEMES = {"http", "https", "mailto"}
 EXCERPT_LENGTH = 200
-
-# Raw HTML is let through cmark on purpose: nh3 then cleans it with the same rules as everything
-# else, so "<b>bold</b>" keeps working while "<script>" and "onclick" never survive.
-_CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE
-_GFM_EXTENSIONS = ("table", "strikethrough", "autolink", "tasklist")  # not "tagfilter": nh3 removes more
-
-
-class _CmarkMemory(ctypes.Structure):
-    """cmark's allocator (struct cmark_mem): the free() that matches what the library allocated."""
-
-    _fields_ = (("calloc", ctypes.c_void_p), ("realloc", ctypes.c_void_p),
-                ("free", ctypes.CFUNCTYPE(None, ctypes.c_void_p)))
-
-
-# cmarkgfm's markdown_to_html_with_extensions frees the parser but neither the document it
-# parsed nor the HTML it rendered: 27 KB a description (measured with cmarkgfm 2025.10.22: 4,000
-# descriptions grew a process by 109 MiB), gigabytes in the workers of a 100,000-course build.
-# markdown_to_html() makes the same calls through the same compiled library and frees both; the two
-# functions that free are in that library but not in cmarkgfm's bindings, so ctypes reaches them.
-_ffi, _lib = _cmark.ffi, _cmark.lib
-_library = ctypes.CDLL(_cmark.__file__)
-_library.cmark_node_free.argtypes = (ctypes.c_void_p,)
-_library.cmark_node_free.restype = None
-_library.cmark_get_default_mem_allocator.restype = ctypes.POINTER(_CmarkMemory)
-_free = _library.cmark_get_default_mem_allocator().contents.free
-_lib.cmark_gfm_core_extensions_ensure_registered()
-_extensions = [_lib.cmark_find_syntax_extension(name.encode()) for name in _GFM_EXTENSIONS]
-
-
-def _address(pointer) -> int:
-    return int(_ffi.cast("uintptr_t", pointer))
-
-
-def markdown_to_html(text: str) -> str:
-    """Return GitHub-flavoured Markdown as HTML, raw HTML included (render_description cleans it)."""
-    source = text.encode("utf-8")
-    parser = _lib.cmark_parser_new(_CMARK_OPTIONS)
-    try:
-        for extension in _extensions:
-            _lib.cmark_parser_attach_syntax_extension(parser, extension)
-        _lib.cmark_parser_feed(parser, source, len(source))
-        document = _lib.cmark_parser_finish(parser)
-        try:
-            rendered = _lib.cmark_render_html(document, _CMARK_OPTIONS, _lib.cmark_parser_get_syntax_extensions(parser))
-            try:
-                return _ffi.string(rendered).decode("utf-8")
-            finally:
-                _free(_address(rendered))
-        finally:
-            _library.cmark_node_free(_address(document))
-    finally:
-        _lib.cmark_parser_free(parser)
-
 
 # Built once: nh3.clean() would convert these rules to Rust on every call (a fifth of its time).
 _CLEANER = nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,

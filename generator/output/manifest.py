@@ -12,6 +12,7 @@ from pathlib import Path
 import orjson
 
 from generator import __version__, schemas
+from generator.jsontext import indented
 from generator.issues import CoursegenError
 from generator.model import Catalog
 
@@ -32,25 +33,14 @@ def manifest(files: dict[str, tuple[str, str]], catalog: Catalog, old_slugs: dic
     head = orjson.dumps({"generator": f"coursegen {__version__}", "base_url": catalog.site.base_url,
                          "preview": preview}, option=orjson.OPT_INDENT_2)
     yield head.removesuffix(b"\n}") + b',\n  "courses": '
-    yield from _indented(({"id": c.id, "slug": c.slug, "name": c.name, "privacy": c.privacy.value,
+    yield from indented(({"id": c.id, "slug": c.slug, "name": c.name, "privacy": c.privacy.value,
                            "deleted": c.deleted, "source": c.source} for c in catalog.courses), list)
     yield b',\n  "redirects": '
-    yield from _indented(iter(old_slugs.items()), dict)
+    yield from indented(iter(old_slugs.items()), dict)
     yield b',\n  "files": '
-    yield from _indented(((path, {"sha256": sha, "source": source}) for path, (sha, source)
+    yield from indented(((path, {"sha256": sha, "source": source}) for path, (sha, source)
                           in sorted(files.items()) if path != MANIFEST), dict)
     yield b"\n}\n"
-
-
-def _indented(items: Iterator, kind: type[list] | type[dict]) -> Iterator[bytes]:
-    """Yield a list (of items) or dict (of key-value items) as OPT_INDENT_2 writes it one level down."""
-    empty = orjson.dumps(kind())  # b"[]" or b"{}"
-    separator = empty[:1] + b"\n"
-    while chunk := kind(itertools.islice(items, 1000)):
-        text = orjson.dumps(chunk, option=orjson.OPT_INDENT_2)
-        yield separator + b"  " + text[2:-2].replace(b"\n", b"\n  ")  # its entries, two spaces further in
-        separator = b",\n"
-    yield empty if separator != b",\n" else b"\n  " + empty[1:]
 
 
 def read_manifest_sections(path: Path, reducers: dict[str, Callable[[object], object]]) -> dict[str, object] | None:

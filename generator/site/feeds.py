@@ -17,6 +17,7 @@ from generator.site import head as meta
 from generator.site.descriptions import CourseDescriptions
 from generator.model import Rendered
 from generator.images.publish import CourseImages, ImageSet
+from generator.jsontext import nested, with_list
 from generator.issues import CoursegenError
 from generator.model import Catalog, Course, User
 from generator.privacy import is_public_feed_item, restricted_feed
@@ -206,20 +207,3 @@ def _feed_item(course: Course, site, rendered: CourseDescriptions, model: dict) 
     return nested(item, depth=2)
 
 
-def dumps(value: object) -> bytes:
-    """Serialise JSON the same way every time: UTF-8, two-space indent, final newline."""
-    return orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n"
-
-
-def nested(value: object, depth: int) -> bytes:
-    """Serialise a value as dumps() writes it `depth` levels deep in a document: a reusable piece."""
-    pad = b"  " * depth
-    return pad + orjson.dumps(value, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n" + pad)
-
-
-def with_list(head: dict, name: str, pieces: list[bytes]) -> bytes:
-    """Return dumps({**head, name: [...]}) for a list whose items are already nested(item, depth=2)."""
-    opening = orjson.dumps(head, option=orjson.OPT_INDENT_2)[:-2]  # without the closing "\n}"
-    body = (b"[\n", b",\n".join(pieces), b"\n  ]") if pieces else (b"[]",)
-    # One join: a page of the JSON Feed is megabytes, and each `+` would copy all of it again.
-    return b"".join((opening, b",\n" if head else b"\n", b'  "', name.encode(), b'": ', *body, b"\n}\n"))

@@ -6,6 +6,8 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
 
 from generator.incremental.buildcache import BuildCache
 from generator.incremental.keys import page_key
@@ -81,7 +83,7 @@ def write_pages(staging: output.Staging, pages: dict[str, PageJob], plan: PagePl
     staging.replacing(to_render)
     if to_render:
         compile_templates(env)  # here, once, rather than in every worker that forks from here
-    shared = (env, by_target, staging.root, staging.present, plan.card_folder, os.getpid(), plan.descriptions)
+    shared = RenderWork(env, by_target, staging.root, staging.present, plan.card_folder, os.getpid(), plan.descriptions)
     try:
         written = map_chunks(_render_chunk, shared, to_render, jobs, meanwhile=meanwhile)
     except templating.TemplateProblem as problem:
@@ -95,13 +97,25 @@ def write_pages(staging: output.Staging, pages: dict[str, PageJob], plan: PagePl
     return {"rendered": len(to_render), "reused": len(pages) - len(to_render)}
 
 
-def _render_chunk(shared: tuple, targets: list[str]) -> list[tuple[str, tuple | None]]:
+class RenderWork(NamedTuple):
+    """What every worker that renders pages shares (forked, never sent)."""
+
+    env: templating.Environment
+    jobs: dict[str, PageJob]  # output path -> the page planned there
+    root: Path  # the staging tree
+    present: dict[str, str]  # output path -> sha256 of what the staging tree holds there (Staging.present)
+    card_folder: str  # where a worker writes the cards it renders (CardFile)
+    parent: int  # the main process: a worker is any other
+    descriptions: CourseDescriptions
+
+
+def _render_chunk(shared: RenderWork, targets: list[str]) -> list[tuple[str, tuple | None]]:
     """Render and write pages; return each one's sha256 and its card: (key, HTML) or, from a worker, where it is.
 
     Results go back to the main process, which holds all of them until the workers are done:
     in targets' order, they are 300 bytes a page.
     """
-    env, jobs, root, present, card_folder, parent, descriptions = shared
+    env, jobs, root, present, card_folder, parent, descriptions = shared  # RenderWork's fields, as locals
     in_worker = os.getpid() != parent
     descriptions.prefetch(jobs[target].describes for target in targets)
     written = []

@@ -8,6 +8,7 @@ from functools import partial
 import orjson
 
 from generator.incremental.keys import kept, reuse
+from generator.jsontext import compact_with_list
 from generator.model import Catalog, Rendered
 from generator.privacy import listed_category_slugs, listed_courses
 from generator.site import head, views
@@ -33,8 +34,5 @@ def search_index(catalog: Catalog, rendered: Mapping[int, Rendered], keys: dict[
 
     entries = {course.id: reuse(known, course.id, keys[course.id], partial(entry, course))
                for course in listed_courses(catalog, preview=preview)}
-    pieces = [b'{"courses":[']
-    for _, entry in entries.values():
-        pieces += (entry, b",")
-    pieces[-1:] = [b"]}\n"] if len(pieces) > 1 else [b'{"courses":[]}\n']  # 28 MB at 100,000 courses, never joined
-    return pieces, entries
+    # 28 MB at 100,000 courses: written as pieces, never joined.
+    return compact_with_list("courses", [entry for _, entry in entries.values()]), entries
