@@ -9,8 +9,8 @@ import pytest
 
 from generator import cli
 from generator.cli import main
-from generator.issues import Issue
 from generator.commands.report import format_github, format_text
+from generator.issues import Issue
 from tests.conftest import course
 
 

@@ -9,10 +9,10 @@ import zlib
 import pytest
 from PIL import Image, ImageDraw
 
-from generator.images import pixels as imaging
-from generator.images.derived import Spec
 from generator.commands.check import check
 from generator.commands.options import Options
+from generator.images import pixels
+from generator.images.derived import Spec
 from tests.conftest import course
 
 RED, BLUE, WHITE = (220, 30, 30), (30, 60, 220), (255, 255, 255)
@@ -38,7 +38,7 @@ def close(pixel, colour, tolerance=40) -> bool:
 
 
 def square_of(data: bytes, size: int = 64) -> Image.Image:
-    made = imaging.render(data, [Spec("square", size, "jpeg")])[Spec("square", size, "jpeg")]
+    made = pixels.render(data, [Spec("square", size, "jpeg")])[Spec("square", size, "jpeg")]
     image = Image.open(io.BytesIO(made.data))
     assert image.size == (made.width, made.height)
     return image.convert("RGB")
@@ -66,7 +66,7 @@ def test_exif_orientation_is_applied(size):
     exif = Image.Exif()
     exif[0x0112] = 6  # shown rotated 90° clockwise: the left half becomes the top
     data = encode(image, "JPEG", exif=exif.tobytes(), quality=95)
-    assert imaging.inspect(data) == imaging.SourceInfo("JPEG", 200, 400)
+    assert pixels.inspect(data) == pixels.SourceInfo("JPEG", 200, 400)
     square = square_of(data, size)
     assert close(square.getpixel((size // 2, 2)), RED) and close(square.getpixel((size // 2, size - 3)), BLUE)
 
@@ -99,7 +99,7 @@ def test_gif_uses_its_first_frame():
 def test_social_image_is_1200_by_630_with_the_image_on_the_left():
     data = encode(centre_marked(900, 600))
     spec = Spec("social", 0, "jpeg", ("Café Crème: a very long course name that needs wrapping", "Academy"))
-    made = imaging.render(data, [spec])[spec]
+    made = pixels.render(data, [spec])[spec]
     image = Image.open(io.BytesIO(made.data)).convert("RGB")
     assert image.size == (made.width, made.height) == (1200, 630)
     assert close(image.getpixel((300, 300)), RED)
@@ -108,9 +108,9 @@ def test_social_image_is_1200_by_630_with_the_image_on_the_left():
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 def test_huge_jpeg_is_decoded_at_reduced_scale():
     data = encode(Image.new("L", (10_000, 10_000), 90), "JPEG", quality=50)
-    assert imaging.inspect(data) == imaging.SourceInfo("JPEG", 10_000, 10_000)
+    assert pixels.inspect(data) == pixels.SourceInfo("JPEG", 10_000, 10_000)
     with Image.open(io.BytesIO(data)) as image:
-        imaging._limit_decoding(image, 1024)
+        pixels._limit_decoding(image, 1024)
         image.load()
         assert image.size == (1250, 1250)  # 1/8 scale: never 100 megapixels in memory
     assert square_of(data, 1024).size == (1024, 1024)
@@ -126,10 +126,10 @@ def png_claiming(width: int, height: int) -> bytes:
 
 
 def test_decompression_bomb_is_refused():
-    problem = imaging.inspect(png_claiming(40_000, 40_000))
+    problem = pixels.inspect(png_claiming(40_000, 40_000))
     assert problem == ("claims 1,600,000,000 pixels, more than the limit of 100 megapixels: "
                        "refused as a possible decompression bomb")
-    assert "12000×9000 pixels" in imaging.inspect(png_claiming(12_000, 9_000))
+    assert "12000×9000 pixels" in pixels.inspect(png_claiming(12_000, 9_000))
 
 
 # Builds ---------------------------------------------------------------------------------------------
@@ -200,8 +200,8 @@ def test_rebuild_with_unchanged_images_does_no_image_work(project, monkeypatch):
     def refuse(*args):
         raise AssertionError("Pillow was called on a cached image")
 
-    monkeypatch.setattr(imaging, "render", refuse)
-    monkeypatch.setattr(imaging, "inspect", refuse)
+    monkeypatch.setattr(pixels, "render", refuse)
+    monkeypatch.setattr(pixels, "inspect", refuse)
     assert project.build() == 0
     assert project.public() == first
 

@@ -246,8 +246,8 @@ def test_jobs_do_not_change_a_single_byte(project, tmp_path):
 def test_a_store_another_version_wrote_is_made_again_in_this_version_s_layout(tmp_path):
     import sqlite3
 
-    from generator.model import Rendered
     from generator.incremental.store import DescriptionStore
+    from generator.model import Rendered
 
     path = tmp_path / "store.sqlite"
     with sqlite3.connect(path) as db:  # an older layout: the same table name, its columns in another order
@@ -285,11 +285,10 @@ def test_descriptions_read_ahead_are_those_read_one_by_one(tmp_path):
 
     import pytest
 
-    from generator.site.descriptions import CourseDescriptions
-
-    from generator.model import NOT_RENDERED, Rendered
-    from generator.issues import CoursegenError
     from generator.incremental.store import DescriptionStore
+    from generator.issues import CoursegenError
+    from generator.model import NOT_RENDERED, Rendered
+    from generator.site.descriptions import CourseDescriptions
 
     path = tmp_path / "store.sqlite"
     written = DescriptionStore(path, "stamp")

@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from generator import jsontext
-from generator.output import manifest
 from generator.cli import main
+from generator.output import manifest
 from tests.conftest import REPO, course
 
 # -- previews ---------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ import urllib.request
 import pytest
 
 from generator.cli import main
-from generator.issues import Issue
 from generator.commands.serve import inject, overlay
+from generator.issues import Issue
 from tests.conftest import REPO, course
 from tests.test_cli import run
 

@@ -7,9 +7,9 @@ import re
 
 from lxml import etree
 
-from generator.site import sitemap
 from generator.commands.check import check
 from generator.commands.options import Options
+from generator.site import sitemap
 from tests.conftest import REPO, course
 
 

@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from generator.content import safe_yaml
+
 # Each value YAML 1.1 resolves in a surprising way, and each shape a content file holds.
 DOCUMENTS = [
     "id: 0x1F\ncount: 1_000\nbinary: 0b101\nneg: -7\n",

@@ -13,12 +13,11 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from generator import __version__
-from generator.commands.options import Options, Result, silent
+from generator.commands.options import Options, Result, input_signature, silent
 from generator.incremental import buildcache
-from generator.incremental.keys import digest, input_signature as signature_of, newest_mtime, tree_signature
+from generator.incremental.keys import digest, newest_mtime, tree_signature
 from generator.issues import CacheDamaged, Issue
-from generator.output import folder, manifest, record
+from generator.output import folder, record
 from generator.site import ASSETS, BUILTIN_TEMPLATES
 
 
@@ -78,9 +77,3 @@ def _build(options: Options, progress: Callable[[str], None]) -> Result:
 def _output_intact(out: Path) -> bool:
     """Return True when the live output is exactly what the last build left: a stat of each file and folder."""
     return record.check(folder.real_output(out), buildcache.records_dir(out)).intact
-
-
-def input_signature(options: Options, tree: bytes) -> tuple:
-    """Return what decides this build's output (keys.input_signature): its options and inputs."""
-    return signature_of(__version__, options.content, options.base_url, options.preview, options.template_dir,
-                                options.previous, tree, options.out / manifest.MANIFEST)

@@ -6,18 +6,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.commands.options import Options, Result, silent
-
-from generator.incremental.buildcache import BuildCache
-from generator.content.resolve import CourseResolver, assemble_catalog, check_references
+from generator.content.files import Document, discover_courses, load_document
+from generator.content.loader import load_courses
 from generator.content.registry import load_registry
+from generator.content.resolve import CourseResolver, assemble_catalog, check_references
+from generator.content.schema import validate_document
 from generator.content.settings import load_site
-from generator.model import ImageSizes
 from generator.images.cache import ImageCache
 from generator.images.refs import check_images
+from generator.incremental.buildcache import BuildCache
 from generator.issues import Issue
-from generator.content.loader import load_courses
-from generator.content.files import Document, discover_courses, load_document
-from generator.content.schema import validate_document
+from generator.model import ImageSizes
 
 
 def check(options: Options, cache: BuildCache | None = None, progress: Callable[[str], None] = silent, *,

@@ -9,6 +9,7 @@ from pathlib import Path
 from generator.issues import UsageError
 from generator.output.manifest import ManifestProblem, check_manifest
 from generator.privacy import PublicView, view_of
+
 COURSE_FIELDS = ("slug", "name", "privacy", "deleted")
 LIST_LIMIT = 20  # longer lists are cut in Markdown: a pull request comment must stay readable
 MAX_MANIFEST_BYTES = 2**30  # a manifest of a million courses is about 450 MB

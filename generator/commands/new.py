@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from generator.issues import CoursegenError, UsageError
-from generator.content.rules import visible
 from generator.content.files import Document, discover_courses, load_document
+from generator.content.rules import visible
+from generator.issues import CoursegenError, UsageError
 from generator.urls import make_slug
 
 NAME_LIMIT = 200  # the course schema's maxLength for a name

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import __version__
 from generator.images.cache import CACHE_DIR
+from generator.incremental.keys import input_signature as signature_of
 from generator.issues import Issue
 from generator.model import Catalog
+from generator.output.manifest import MANIFEST
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +51,9 @@ class Result:
 
 def silent(message: str) -> None:
     """Report no progress."""
+
+
+def input_signature(options: Options, tree: bytes) -> tuple:
+    """Return what decides this run's output (keys.input_signature): its options and its inputs' `tree` digest."""
+    return signature_of(__version__, options.content, options.base_url, options.preview, options.template_dir,
+                        options.previous, tree, options.out / MANIFEST)

@@ -6,9 +6,8 @@ import json
 import re
 from collections.abc import Iterable
 
-from generator.issues import Issue
 from generator.content.files import printable
-
+from generator.issues import Issue
 
 _COLORS = {"path": "1", "error": "1;31", "warning": "1;33", "field": "36", "count": "1"}
 

@@ -15,11 +15,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from generator.incremental.keys import tree_signature
-from generator.issues import BuildFailed, CoursegenError, Issue, UsageError
 from generator.commands.build import build
 from generator.commands.options import Options
 from generator.commands.report import format_text, summary_line
+from generator.incremental.keys import tree_signature
+from generator.issues import BuildFailed, CoursegenError, Issue, UsageError
 
 HOST = "127.0.0.1"
 EVENTS = "/__coursegen/events"

@@ -10,25 +10,21 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
-from generator.incremental import buildcache
-from generator.site import search, sitemap
-from generator.site import feeds
+from generator.commands.check import check
+from generator.commands.options import Options, Result, input_signature
 from generator.content import history
-from generator.output import folder, manifest
-from generator.output import staging as output
-from generator.site import cards, pages, render
-from generator.incremental.buildcache import BuildCache
-from generator.site.descriptions import CourseDescriptions
 from generator.images.cache import ImageCache
 from generator.images.publish import publish_images
+from generator.incremental import buildcache
+from generator.incremental.buildcache import BuildCache
 from generator.incremental.keys import course_key, feed_key, site_key, stat_key
 from generator.issues import BuildFailed, CacheDamaged, CoursegenError, Issue
 from generator.model import Catalog
-from generator.commands.build import input_signature
-from generator.commands.check import check
-from generator.commands.options import Options, Result
-from generator.site import ASSETS
+from generator.output import folder, manifest
+from generator.output.staging import Staging
 from generator.privacy import listed_courses, needs_description
+from generator.site import ASSETS, cards, feeds, pages, render, search, sitemap
+from generator.site.descriptions import CourseDescriptions
 
 
 def build_site(options: Options, progress: Callable[[str], None], inputs: tuple, stats: dict[str, tuple],
@@ -39,7 +35,7 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
     file's stat key, both taken when the build started at `started` (time.monotonic()).
     """
     # The lock first: while it is held, the live output and its spare cannot change under this build.
-    staging = output.Staging(options.out, buildcache.records_dir(options.out), trust=not options.no_cache)
+    staging = Staging(options.out, buildcache.records_dir(options.out), trust=not options.no_cache)
     try:
         result, cache, slugs = _checked(staging, options, progress, stats)
         catalog, counts, images = _written(staging, options, progress, result.catalog, cache, slugs)
@@ -69,7 +65,7 @@ def _unsaved(folder, what: str, error: OSError) -> Issue:
                  f"the new output is in place, and the next build checks it afresh", severity="warning")
 
 
-def _checked(staging: output.Staging, options: Options, progress: Callable[[str], None],
+def _checked(staging: Staging, options: Options, progress: Callable[[str], None],
              stats: dict[str, tuple]) -> tuple[Result, BuildCache, dict[str, int]]:
     """Phase one, and what the last build forbids: return the checks' result, the cache and every old slug."""
     # Read before the cache and the catalog: the manifests are the largest files a rebuild reads.
@@ -91,7 +87,7 @@ def _checked(staging: output.Staging, options: Options, progress: Callable[[str]
     return result, cache, history.old_slugs(result.catalog, previous)
 
 
-def _written(staging: output.Staging, options: Options, progress: Callable[[str], None], catalog: Catalog,
+def _written(staging: Staging, options: Options, progress: Callable[[str], None], catalog: Catalog,
              cache: BuildCache, slugs: dict[str, int]) -> tuple[Catalog, dict, object]:
     """Phase two: plan every page, render what changed, write the rest, and swap the result in."""
     rendered = _descriptions(catalog, cache, options.preview)
@@ -131,7 +127,7 @@ def _written(staging: output.Staging, options: Options, progress: Callable[[str]
     return catalog, {name: counts[name] + more[name] for name in counts}, images
 
 
-def _write_site_files(staging: output.Staging, catalog: Catalog, planned: dict, rendered: dict, images,
+def _write_site_files(staging: Staging, catalog: Catalog, planned: dict, rendered: dict, images,
                       keys: dict[int, bytes], cache: BuildCache, preview: bool) -> None:
     """Write what is not a templated page: sitemap, robots, headers, search index, assets, images and feeds.
 
@@ -178,7 +174,7 @@ def _descriptions(catalog: Catalog, cache: BuildCache, preview: bool) -> CourseD
     return CourseDescriptions(keys, cache.descriptions)
 
 
-def _summary(catalog: Catalog, staging: output.Staging, counts: dict, images, seconds: float) -> dict:
+def _summary(catalog: Catalog, staging: Staging, counts: dict, images, seconds: float) -> dict:
     privacy = Counter("deleted" if c.deleted else (c.privacy.value or "draft") for c in catalog.courses)
     return {
         "courses": dict(sorted(privacy.items())),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.output import manifest as manifests
+from generator.content.files import locate
 from generator.issues import Issue, UsageError
 from generator.model import Catalog, Privacy
+from generator.output import manifest as manifests
 from generator.privacy import has_public_url, returns_to_draft
-from generator.content.files import locate
 
 
 @dataclass(frozen=True, slots=True)

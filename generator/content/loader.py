@@ -7,15 +7,20 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from generator.content.files import (
+    Document,
+    content_names,
+    load_document,
+    new_scan,
+    read_ahead,
+)
+from generator.content.schema import validate_document
 from generator.incremental.buildcache import BuildCache
-
 from generator.incremental.keys import markdown_key, stat_key
-from generator.model import Rendered
 from generator.issues import Issue
+from generator.model import Rendered
 from generator.parallel import iter_chunks
 from generator.privacy import needs_description
-from generator.content.files import Document, content_names, load_document, new_scan, read_ahead
-from generator.content.schema import validate_document
 
 
 def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs: int, *,
@@ -132,7 +137,9 @@ def _parse_chunk(shared: ParseWork, paths: Sequence[str]) -> list[tuple[tuple | 
         key = markdown_key(text)
         rendered = None
         if known is not None and not _described(loaded.data, key, known, preview):
-            from generator.content.markdown import describe  # Markdown libraries only where a build needs them, never for `check`
+            from generator.content.markdown import (
+                describe,  # Markdown libraries only where a build needs them, never for `check`
+            )
 
             rendered = tuple(describe(text))
         # Marshalled here: bytes cross to the parent faster than a dict, and are what the cache keeps.

@@ -5,11 +5,18 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from generator.model import SiteConfig
+from generator.content.files import Document, locate
 from generator.content.registry import Registry, located, name_key
 from generator.issues import Issue
-from generator.model import Catalog, Category, Course, CourseType, Privacy, User
-from generator.content.files import Document, locate
+from generator.model import (
+    Catalog,
+    Category,
+    Course,
+    CourseType,
+    Privacy,
+    SiteConfig,
+    User,
+)
 from generator.urls import make_slug
 
 

@@ -150,7 +150,9 @@ def _course(data: dict) -> Iterator[Problem]:
         yield Problem(("name",), "expected a name with at least one visible character, found only invisible ones")
     description = data.get("description", "")
     if description.count(">") > MAX_NESTING:  # a quote and a tag each take one: fewer cannot nest deeper
-        from generator.content.markdown import nesting_depth  # Markdown's libraries only for the rare deep text
+        from generator.content.markdown import (
+            nesting_depth,  # Markdown's libraries only for the rare deep text
+        )
 
         depth = nesting_depth(description)
         if depth > MAX_NESTING:

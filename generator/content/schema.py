@@ -9,10 +9,9 @@ from datetime import datetime
 from functools import cache
 
 from generator import schemas
-
 from generator.content import rules
-from generator.issues import Issue
 from generator.content.files import Document, locate
+from generator.issues import Issue
 
 # Fields of the model that the generator computes or that belong to a viewer, never to an editor.
 GENERATED_FIELDS = {
@@ -51,7 +50,12 @@ def load_schema(name: str) -> dict:
 def _validator(name: str):
     # jsonschema is imported here, not at module level: `coursegen schema` and the
     # fast valid path should not pay for it.
-    from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+    from jsonschema import (
+        Draft202012Validator,
+        FormatChecker,
+        ValidationError,
+        validators,
+    )
 
     def pattern(validator, rule: str, instance: object, schema: dict):
         # JSON Schema's patterns are ECMA 262's, where "$" ends the text; Python's "$" also matches

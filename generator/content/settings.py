@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-
-from generator.issues import Issue
-from generator.model import ImageSizes, SiteConfig
 from generator.content.files import Document
 from generator.content.schema import validate_document
+from generator.issues import Issue
+from generator.model import ImageSizes, SiteConfig
 
 
 def url_path(url: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator.images.derived import SOURCE_FORMATS, Encoded
 from generator.model import SourceInfo
+
 CACHE_DIR = ".coursegen-cache"  # created beside the output directory, never inside what is deployed
 
 

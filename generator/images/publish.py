@@ -12,17 +12,15 @@ from dataclasses import dataclass, field, replace
 import PIL
 
 from generator import __version__
-
+from generator.content.rules import is_absolute_url
 from generator.images import pixels
-from generator.model import SiteConfig
 from generator.images.cache import ImageCache
-from generator.images.refs import IMAGES_DIR
 from generator.images.derived import Encoded, Spec
+from generator.images.refs import IMAGES_DIR
 from generator.incremental.keys import image_key
 from generator.issues import CoursegenError
-from generator.model import Catalog, Course, SourceImage
+from generator.model import Catalog, Course, SiteConfig, SourceImage
 from generator.privacy import PublicView, public_view
-from generator.content.rules import is_absolute_url
 
 RECIPE = "5"  # bump whenever imaging makes different bytes from the same input
 FORMATS = ("jpeg", "webp")  # every square exists as a JPEG (the model's URL) and a smaller WebP

@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from generator import __version__
 from generator.incremental.keys import digest
 
@@ -134,7 +133,10 @@ def _store_file(out: Path) -> Path:
 
 def _stores(path: Path | None) -> tuple:
     """Return the DocumentStore and DescriptionStore in the SQLite file `path` (None: in memory)."""
-    from generator.incremental.store import DescriptionStore, DocumentStore  # SQLite only where a build keeps a cache
+    from generator.incremental.store import (  # SQLite only where a build keeps a cache
+        DescriptionStore,
+        DocumentStore,
+    )
 
     return DocumentStore(path, repr(_STAMP)), DescriptionStore(path, repr(_STAMP))
 

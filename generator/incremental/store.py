@@ -14,8 +14,8 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.model import Rendered
 from generator.issues import CacheDamaged
+from generator.model import Rendered
 
 if TYPE_CHECKING:
     import sqlite3

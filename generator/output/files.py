@@ -9,7 +9,6 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-
 from generator.issues import CoursegenError
 
 

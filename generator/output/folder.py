@@ -8,7 +8,6 @@ import os
 import shutil
 from pathlib import Path
 
-
 from generator.issues import CoursegenError, UsageError
 from generator.output.manifest import MANIFEST
 

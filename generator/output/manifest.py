@@ -12,10 +12,9 @@ from pathlib import Path
 import orjson
 
 from generator import __version__, schemas
-from generator.jsontext import indented
 from generator.issues import CoursegenError
+from generator.jsontext import indented
 from generator.model import Catalog
-
 
 MANIFEST = "restricted/manifest.json"
 

@@ -10,13 +10,24 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-
-
-from generator.output import record as outputrecord
 from generator.issues import CoursegenError
-from generator.output.files import check_path, remove_entry, remove_file, replace_file, write_file, write_streamed
+from generator.output.files import (
+    check_path,
+    remove_entry,
+    remove_file,
+    replace_file,
+    write_file,
+    write_streamed,
+)
 from generator.output.folder import lock, real_output, remove_stale_staging, swap
-from generator.output.manifest import MANIFEST, ManifestProblem, check_manifest_section, file_shas, read_manifest_sections
+from generator.output.manifest import (
+    MANIFEST,
+    ManifestProblem,
+    check_manifest_section,
+    file_shas,
+    read_manifest_sections,
+)
+from generator.output.record import UNTRUSTED, Record, forget_others
 
 
 class Staging:
@@ -51,9 +62,9 @@ class Staging:
         self.previous: dict[str, str] = {}  # path -> sha256 of the live output's files
         self.present: dict[str, str] = {}  # path -> sha256 of what root holds, as its record vouches
         self.files: dict[str, tuple[str, str]] = {}  # path -> (sha256, source)
-        self.live: outputrecord.Record | None = None  # the live copy's record, asked before a file is reused
+        self.live: Record | None = None  # the live copy's record, asked before a file is reused
         self.linked: list[str] = []  # live files this build linked into its tree
-        self.spare_record: outputrecord.Record | None = None  # what the spare held, when the tree is made in it
+        self.spare_record: Record | None = None  # what the spare held, when the tree is made in it
         self.removed: set[str] = set()  # what the build removed from the spare
         self.shared: set[str] = set()  # live files, as recorded, whose inode the spare's replaced name shared
 
@@ -67,11 +78,11 @@ class Staging:
         """
         self.previous = previous
         if self.trust:
-            self.live = outputrecord.Record.load(self.out, self.records)
+            self.live = Record.load(self.out, self.records)
         if self.live is not None and not self.live.intact(MANIFEST):
             self.live = None  # its manifest was edited: the shas it gives vouch for no file
-        record = outputrecord.Record.load(self.spare, self.records) if self.trust else None
-        spare = record.check() if record is not None else outputrecord.UNTRUSTED
+        record = Record.load(self.spare, self.records) if self.trust else None
+        spare = record.check() if record is not None else UNTRUSTED
         sections = None
         if spare.trusted and MANIFEST not in spare.changed:
             try:
@@ -228,7 +239,7 @@ class Staging:
             made.save(self.records)
             if self.live is not None and (self.linked or self.shared or not unchanged):
                 self.live.save(self.records)
-            outputrecord.forget_others(self.records, self.out, self.spare)
+            forget_others(self.records, self.out, self.spare)
         except OSError as error:
             # The output is in place: a record left as it was only vouches for the files it still
             # matches by stat, so the next build trusts less, never more; the build has not failed.
@@ -236,10 +247,10 @@ class Staging:
         self._lock.close()
         return not unchanged
 
-    def _record(self, leftovers: set[str]) -> outputrecord.Record:
+    def _record(self, leftovers: set[str]) -> Record:
         """Return the record of the finished tree: taken afresh, or the spare's with what this build touched."""
         if self.spare_record is None:
-            return outputrecord.Record.take(self.root, self.files)
+            return Record.take(self.root, self.files)
         touched = {path for path, (sha, _) in self.files.items() if self.present.get(path) != sha} | {MANIFEST}
         return self.spare_record.updated(self.files, touched, leftovers | self.removed)
 

@@ -13,16 +13,15 @@ from functools import partial
 
 import orjson
 
-from generator.site import head as meta
-from generator.site.descriptions import CourseDescriptions
-from generator.model import Rendered
-from generator.images.publish import CourseImages, ImageSet
-from generator.jsontext import nested, with_list
-from generator.issues import CoursegenError
-from generator.model import Catalog, Course, User
-from generator.privacy import is_public_feed_item, restricted_feed
-from generator.urls import absolute_url, course_path
 from generator.content.schema import check_instance
+from generator.images.publish import CourseImages, ImageSet
+from generator.issues import CoursegenError
+from generator.jsontext import nested, with_list
+from generator.model import Catalog, Course, Rendered, User
+from generator.privacy import is_public_feed_item, restricted_feed
+from generator.site.descriptions import CourseDescriptions
+from generator.site.head import effective_meta
+from generator.urls import absolute_url, course_path
 
 RESTRICTED_FEEDS = ("private", "secret", "draft")
 
@@ -39,7 +38,7 @@ def dashboard_item(course: Course, catalog: Catalog, rendered: Rendered, images:
     Image URLs are those of files this build publishes: a secret or draft course has none ("").
     """
     site = catalog.site
-    effective = meta.effective_meta(course, site, rendered.excerpt, images.og_image(site.base_url)[0])
+    effective = effective_meta(course, site, rendered.excerpt, images.og_image(site.base_url)[0])
     urls = images.model_urls(site.base_url)
     return {
         "id": course.id,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.model import SiteConfig
-from generator.model import Course
 from generator.content.rules import is_absolute_url
+from generator.model import Course, SiteConfig
 
 DEFAULT_IMAGE_PATH = "assets/og-default.png"  # shipped with the generator, copied into every site
 DEFAULT_IMAGE_SIZE = (1200, 630)

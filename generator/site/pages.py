@@ -9,16 +9,39 @@ from functools import partial
 
 import orjson
 
-from generator.site import head as meta
-
-
-from generator.site import views
-from generator.site.descriptions import CourseDescriptions
 from generator.images.publish import ImageSet
 from generator.incremental.keys import listing_key
 from generator.model import Catalog, Category, Course, CourseType
-from generator.privacy import PublicView, is_draft, listed_categories, listed_category_slugs, listed_courses, public_view
-from generator.urls import absolute_url, category_path, course_path, index_path, link, paged_path, type_path
+from generator.privacy import (
+    PublicView,
+    is_draft,
+    listed_categories,
+    listed_category_slugs,
+    listed_courses,
+    public_view,
+)
+from generator.site import views
+from generator.site.descriptions import CourseDescriptions
+from generator.site.head import (
+    DEFAULT_IMAGE_PATH,
+    DEFAULT_IMAGE_SIZE,
+    PageHead,
+    course_jsonld,
+    default_image,
+    effective_meta,
+    item_list_jsonld,
+    lock_description,
+    page_title,
+)
+from generator.urls import (
+    absolute_url,
+    category_path,
+    course_path,
+    index_path,
+    link,
+    paged_path,
+    type_path,
+)
 
 NOINDEX = "noindex, nofollow"
 
@@ -128,16 +151,16 @@ def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset
     rendered = context.rendered[course.id]
     images = context.images.of(course)
     og_image, width, height = images.og_image(site.base_url)
-    effective = meta.effective_meta(course, site, rendered.excerpt, og_image)
+    effective = effective_meta(course, site, rendered.excerpt, og_image)
     path = course_path(course.slug)
     draft = is_draft(course)
-    head = meta.PageHead(
-        title=course.meta_title or meta.page_title(course.name, site),
+    head = PageHead(
+        title=course.meta_title or page_title(course.name, site),
         description=effective.meta_description, canonical=absolute_url(site.base_url, path),
         og_type="article", og_title=effective.og_title, og_description=effective.og_description,
         og_image=effective.og_image, og_image_alt=course.name,
         robots=NOINDEX if context.preview or draft else "", **_image_size(effective.og_image, site, width, height))
-    jsonld = None if draft else meta.course_jsonld(course, site, head.canonical, effective.meta_description,
+    jsonld = None if draft else course_jsonld(course, site, head.canonical, effective.meta_description,
                                                    effective.og_image)
     page = views.course_page(course, site, rendered, listed_slugs, images, draft=draft)
     return _values(context, head=head, course=page, jsonld=jsonld)
@@ -146,13 +169,13 @@ def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset
 def _lock_page(context: RenderContext, course: Course) -> dict:
     """Return the values of a private course's lock screen; like a course page's, covered by its key."""
     site = context.catalog.site
-    description = meta.lock_description(course)
+    description = lock_description(course)
     images = context.images.of(course)
     own_image, width, height = images.og_image(site.base_url)
-    image = own_image or meta.default_image(site)
+    image = own_image or default_image(site)
     path = course_path(course.slug)
-    head = meta.PageHead(
-        title=meta.page_title(course.og_title or course.meta_title or course.name, site),
+    head = PageHead(
+        title=page_title(course.og_title or course.meta_title or course.name, site),
         description=description, canonical=absolute_url(site.base_url, path), og_type="website",
         og_title=course.og_title or course.meta_title or course.name, og_description=description,
         og_image=image, og_image_alt=course.name, robots=NOINDEX, **_image_size(image, site, width, height))
@@ -191,7 +214,7 @@ def _listing(context: RenderContext, listing: Listing, courses: list[Course]) ->
 def _with_cards(site, values: dict, cards: list[bytes], members: list[Course], first_position: int) -> dict:
     if first_position:
         urls = [absolute_url(site.base_url, course_path(course.slug)) for course in members]
-        values = {**values, "jsonld": meta.item_list_jsonld(urls, first_position=first_position)}
+        values = {**values, "jsonld": item_list_jsonld(urls, first_position=first_position)}
     return {**values, "courses": _above_the_fold([orjson.loads(card) for card in cards])}
 
 
@@ -207,11 +230,11 @@ def _above_the_fold(cards: list[dict], eager: int = 3) -> list[dict]:
 
 
 def _head(context: RenderContext, title: str, description: str, path: str, *, og_type: str = "website",
-          robots: str = "") -> meta.PageHead:
+          robots: str = "") -> PageHead:
     site = context.catalog.site
-    image = meta.default_image(site)
-    return meta.PageHead(
-        title=meta.page_title(title, site), description=description or title,
+    image = default_image(site)
+    return PageHead(
+        title=page_title(title, site), description=description or title,
         canonical=absolute_url(site.base_url, path), og_type=og_type, og_title=title,
         og_description=description or title, og_image=image, og_image_alt=site.title,
         robots=NOINDEX if context.preview else robots, **_image_size(image, site))
@@ -220,8 +243,8 @@ def _head(context: RenderContext, title: str, description: str, path: str, *, og
 def _image_size(image: str, site, width: int | None = None, height: int | None = None) -> dict:
     if width and height:
         return {"image_width": width, "image_height": height}
-    if image == site.base_url + meta.DEFAULT_IMAGE_PATH:
-        width, height = meta.DEFAULT_IMAGE_SIZE
+    if image == site.base_url + DEFAULT_IMAGE_PATH:
+        width, height = DEFAULT_IMAGE_SIZE
         return {"image_width": width, "image_height": height}
     return {}
 

@@ -13,12 +13,12 @@ from generator.incremental.buildcache import BuildCache
 from generator.incremental.keys import page_key
 from generator.issues import BuildFailed, Issue
 from generator.output import files
-from generator.output import staging as output
+from generator.output.staging import Staging
 from generator.parallel import map_chunks
 from generator.site import templating
-from generator.site.fingerprints import compile_templates, template_fingerprints
 from generator.site.cards import CardFile
 from generator.site.descriptions import CourseDescriptions
+from generator.site.fingerprints import compile_templates, template_fingerprints
 from generator.site.pages import NOINDEX, PageJob
 
 # <meta name="robots" content="noindex…">, its attributes in either order, quoted or not
@@ -61,7 +61,7 @@ class PagePlan:
     descriptions: CourseDescriptions  # what the pages show of each course's description
 
 
-def write_pages(staging: output.Staging, pages: dict[str, PageJob], plan: PagePlan, cache: BuildCache,
+def write_pages(staging: Staging, pages: dict[str, PageJob], plan: PagePlan, cache: BuildCache,
                  jobs: int, meanwhile: Callable[[], None] | None = None) -> dict:
     """Write pages: unchanged ones are taken from the last build, the rest rendered in parallel.
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from html import escape
 
-
-
 from generator.model import Catalog
 from generator.privacy import listed_courses
 from generator.urls import absolute_url, course_path

@@ -6,10 +6,8 @@ unless it is added here, on purpose.
 
 from __future__ import annotations
 
-from generator.model import SiteConfig
-from generator.model import Rendered
 from generator.images.publish import CourseImages
-from generator.model import Category, Course, CourseType
+from generator.model import Category, Course, CourseType, Rendered, SiteConfig
 from generator.urls import category_path, course_path, link, type_path
 
 SEARCH_INDEX = "search.json"

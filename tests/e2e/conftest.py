@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.model import Catalog, Privacy
 from generator.commands.check import check
 from generator.commands.options import Options
+from generator.model import Catalog, Privacy
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "content"  # the repository's example catalog: every type and privacy level
