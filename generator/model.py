@@ -90,7 +90,7 @@ class SourceImage:
 
 
 class Rendered(NamedTuple):
-    """What rendering one course's description produced (markup.describe); computed once per course."""
+    """What rendering one course's description produced (markdown.render_with_excerpt); computed once per course."""
 
     description_html: str
     excerpt: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.content.markdown import describe, render_description
+from generator.content.markdown import render_description, render_with_excerpt
 
 DESCRIPTION = """# Welcome
 
@@ -34,7 +34,7 @@ def test_github_flavoured_markdown_renders_and_is_sanitised():
 
 
 def test_excerpt_is_the_first_paragraph_as_text():
-    assert describe("Intro with **bold** &amp; more.\n\nSecond.").excerpt == "Intro with bold & more."
+    assert render_with_excerpt("Intro with **bold** &amp; more.\n\nSecond.").excerpt == "Intro with bold & more."
 
 
 def test_rendering_many_descriptions_keeps_no_memory():

@@ -20,10 +20,10 @@ from generator.model import ImageSizes
 
 
 def check(options: Options, cache: BuildCache | None = None, progress: Callable[[str], None] = silent, *,
-          describe: bool = False, stats: dict[str, tuple] | None = None) -> Result:
+          render_descriptions: bool = False, stats: dict[str, tuple] | None = None) -> Result:
     """Phase one: load and validate every file; write nothing.
 
-    With `describe` (a build), the descriptions the build will use are rendered into the cache
+    With `render_descriptions` (a build), the descriptions the build will use are rendered into the cache
     in the same pass. `stats` are the input files' stat keys, when the caller has taken them.
     """
     site_doc = _load_optional(options.content, "site.yaml", required=True)
@@ -50,9 +50,9 @@ def check(options: Options, cache: BuildCache | None = None, progress: Callable[
     sizes = site.image_sizes if site is not None else ImageSizes()
     # What decoding a source teaches is kept by builds, hidden courses' sources included, so that
     # neither `check` nor the next build decodes it again; `check` itself writes nothing.
-    images_seen = ImageCache(options.cache_dir, writable=describe and not options.no_cache)
+    images_seen = ImageCache(options.cache_dir, writable=render_descriptions and not options.no_cache)
     for document, problems in load_courses(options.content, paths, cache, options.jobs,
-                                           describe=describe, preview=options.preview, stats=stats):
+                                           render_descriptions=render_descriptions, preview=options.preview, stats=stats):
         issues += problems
         if problems:
             if document is not None and isinstance(document.data, dict):

@@ -77,7 +77,7 @@ def _checked(staging: Staging, options: Options, progress: Callable[[str], None]
         # Not saved by the build that made the live output (that build died after its swap, before
         # saving its cache; or an older cache was restored): its pages would vouch for files of another.
         cache.pages = {}
-    result = check(options, cache, progress, describe=True, stats=stats)
+    result = check(options, cache, progress, render_descriptions=True, stats=stats)
     stats.clear()  # nothing needs them after phase one: 30 MB at 100,000 courses
     if not result.ok:
         raise BuildFailed(result.issues)

@@ -24,7 +24,7 @@ from generator.privacy import needs_description
 
 
 def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs: int, *,
-                 describe: bool = False, preview: bool = False,
+                 render_descriptions: bool = False, preview: bool = False,
                  stats: dict[str, tuple] | None = None) -> Iterator[tuple[Document | None, list[Issue]]]:
     """Yield each course file's document and its issues, in the order of `paths`.
 
@@ -35,7 +35,7 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
     holds one file's data at once; `cache.documents` (a DocumentStore) is brought up to date as they come.
 
     A valid document's Markdown description stays in the worker that parsed it: the document
-    keeps only its digest (`description_key`). With `describe` (a build), that worker renders
+    keeps only its digest (`description_key`). With `render_descriptions` (a build), that worker renders
     each new description the build will use into `cache.descriptions` (a DescriptionStore), so
     the text never crosses to the parent, where at 100,000 courses it would be hundreds of
     megabytes.
@@ -47,7 +47,7 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
     each document's data marshalled, on disk.
     """
     new_scan()
-    known = cache.descriptions if cache is not None and describe else None
+    known = cache.descriptions if cache is not None and render_descriptions else None
     stored = cache.documents if cache is not None else None
     index = stored.index() if stored is not None else {}  # path -> (stat key marshalled, description key)
     keys: list[tuple | None] = []
@@ -69,7 +69,7 @@ def load_courses(content: Path, paths: list[str], cache: BuildCache | None, jobs
     del index
     # Their data says whether the build shows their description: if it does, they are parsed again.
     for position, data in zip(unsure, stored.read([paths[i] for i in unsure]) if unsure else ()):
-        if not _described(marshal.loads(data), reused[position], known, preview):
+        if not _has_what_it_needs(marshal.loads(data), reused[position], known, preview):
             reused[position] = None
     pending = [path for path, description_key in zip(paths, reused) if description_key is None]
     reused_paths = [path for path, description_key in zip(paths, reused) if description_key is not None]
@@ -116,7 +116,7 @@ class ParseWork(NamedTuple):
 
 
 def _parse_chunk(shared: ParseWork, paths: Sequence[str]) -> list[tuple[tuple | None, list[Issue], tuple | None]]:
-    """Parse, validate and describe course files; return plain tuples, which cross processes fast.
+    """Parse and validate course files, rendering the descriptions a build needs; return plain tuples, which cross processes fast.
 
     (Plain tuples are the cheapest thing for a worker to send back: a Document with a Path
     pickled five times slower, 0.4 s of 10,000.)
@@ -136,18 +136,18 @@ def _parse_chunk(shared: ParseWork, paths: Sequence[str]) -> list[tuple[tuple | 
         text = loaded.data.pop("description", "")
         key = markdown_key(text)
         rendered = None
-        if known is not None and not _described(loaded.data, key, known, preview):
+        if known is not None and not _has_what_it_needs(loaded.data, key, known, preview):
             from generator.content.markdown import (
-                describe,  # Markdown libraries only where a build needs them, never for `check`
+                render_with_excerpt,  # Markdown libraries only where a build needs them, never for `check`
             )
 
-            rendered = tuple(describe(text))
+            rendered = tuple(render_with_excerpt(text))
         # Marshalled here: bytes cross to the parent faster than a dict, and are what the cache keeps.
         results.append(((loaded.display, loaded.source, marshal.dumps(loaded.data), key), [], rendered))
     return results
 
 
-def _described(data: dict, description_key: bytes, known: dict | None, preview: bool) -> bool:
+def _has_what_it_needs(data: dict, description_key: bytes, known: dict | None, preview: bool) -> bool:
     """Return True unless a build (`known` is its rendered descriptions) needs this description and lacks it."""
     if known is None or description_key in known:
         return True

@@ -58,7 +58,7 @@ def render_description(text: str) -> str:
     return clean
 
 
-def describe(text: str) -> Rendered:
+def render_with_excerpt(text: str) -> Rendered:
     """Return a Markdown description rendered once for everything that shows it: HTML and excerpt."""
     html = render_description(text)
     return Rendered(html, first_paragraph_text(html))

@@ -164,7 +164,7 @@ def _unknown_field(key: object, allowed: list[str]) -> str:
     return f"{message}; expected one of: {', '.join(allowed)}"
 
 
-def describe(value: object) -> str:
+def in_words(value: object) -> str:
     """Name a YAML value for an error message: its type and, when short, the value itself."""
     if value is None:
         return "nothing (null)"
@@ -192,7 +192,7 @@ _TYPE_NAMES = {"string": "text", "integer": "an integer", "boolean": "true or fa
 
 
 def _expected(kind: str, rule: object, instance: object, schema: dict, keys: tuple) -> str:
-    found = describe(instance)
+    found = in_words(instance)
     if kind == "type":
         names = [_TYPE_NAMES.get(t, t) for t in ([rule] if isinstance(rule, str) else rule)]
         expected = schema.get("x-expected") or " or ".join(names)

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from generator.content.files import Document, locate
 from generator.content.rules import is_absolute_url
-from generator.content.schema import describe
+from generator.content.schema import in_words
 from generator.images.cache import ImageCache
 from generator.issues import Issue
 from generator.model import ImageSizes, SourceImage
@@ -76,14 +76,14 @@ def _path_problem(value: str, name: str) -> str:
     if value.startswith("//") or "://" in value:
         return f"{expected}, found the URL {value!r}"
     if "\\" in value:
-        return f"{expected} with forward slashes, found {describe(value)} with backslashes"
+        return f"{expected} with forward slashes, found {in_words(value)} with backslashes"
     path = PurePosixPath(value)
     if path.is_absolute() or (len(value) > 1 and value[1] == ":"):
         return f"{expected}, found the absolute path {value!r}"
     if ".." in path.parts:
-        return f"{expected}, found {describe(value)}, which climbs out with '..'"
+        return f"{expected}, found {in_words(value)}, which climbs out with '..'"
     if len(path.parts) < 2 or path.parts[0] != IMAGES_DIR:
-        return f"{expected}, found {describe(value)}"
+        return f"{expected}, found {in_words(value)}"
     return ""
 
 

@@ -62,7 +62,7 @@ class PageJob:
     values: Callable[[], dict]
     card: Callable[[], dict] | None = None  # a listed course's card, rendered beside its page (Cards)
     source: str = "catalog"  # what the page is made from, for the manifest: a course file, or the whole catalog
-    describes: int | None = None  # the course whose description the page shows, read ahead of it
+    description_of: int | None = None  # the course whose description the page shows, read ahead of it
 
 
 @dataclass(frozen=True, slots=True)

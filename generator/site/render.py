@@ -117,7 +117,7 @@ def _render_chunk(shared: RenderWork, targets: list[str]) -> list[tuple[str, tup
     """
     env, jobs, root, present, card_folder, parent, descriptions = shared  # RenderWork's fields, as locals
     in_worker = os.getpid() != parent
-    descriptions.prefetch(jobs[target].describes for target in targets)
+    descriptions.prefetch(jobs[target].description_of for target in targets)
     written = []
     for target in targets:
         page, card = render_page(env, jobs[target])
