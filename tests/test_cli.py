@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 from generator.cli import main
-from tests.conftest import REPO, course
-
-
-def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=60)
+from tests.conftest import course, run
 
 
 def test_exit_codes_0_1_2_through_python_m(project):

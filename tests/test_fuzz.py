@@ -26,6 +26,8 @@ from hypothesis import strategies as st
 from generator.cli import main
 from tests.test_hostile import BASE, _image
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES = int(os.environ.get("COURSEGEN_FUZZ_EXAMPLES", "300"))
 RANDOM = bool(os.environ.get("COURSEGEN_FUZZ_RANDOM"))
 FILES = ("content/courses/open-one.yaml", "content/courses/private-two.yaml", "content/courses/secret-three.yaml",

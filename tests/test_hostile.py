@@ -41,6 +41,8 @@ from PIL import Image
 from generator.cli import main
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow
+
 CASES = Path(__file__).parent / "cases" / "hostile"
 BASE = CASES / "_base"
 # What no public byte may hold: the secret, draft and deleted courses' words, the private course's

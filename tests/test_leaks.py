@@ -23,6 +23,8 @@ import generator.site.feeds as feeds
 from generator.privacy import PublicView
 from tests.conftest import CATEGORIES, SITE, USERS, Project, course
 
+pytestmark = pytest.mark.slow
+
 PRIVACIES = ["open", "private", "secret", ""]
 # Far apart, so that a published square of one can never be taken for another.
 COLOURS = [(230, 25, 75), (60, 180, 75), (0, 130, 200), (245, 130, 48), (145, 30, 180), (70, 240, 240),

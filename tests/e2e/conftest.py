@@ -117,3 +117,11 @@ def axe_source() -> str:
     """Return axe-core's browser bundle, installed by `npm ci` from package.json."""
     assert AXE.is_file(), f"{AXE.relative_to(REPO)} is missing: run `make setup` (npm ci)"
     return AXE.read_text("utf-8")
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in this folder drives the browser: mark it so (pytest -m "not browser" leaves them out)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)

@@ -8,8 +8,7 @@ import time
 from generator.commands.build import build
 from generator.commands.options import Options
 from generator.commands.progress import Progress, wanted
-from tests.conftest import course
-from tests.test_cli import run
+from tests.conftest import course, run
 
 
 class Terminal(io.StringIO):

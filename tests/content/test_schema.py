@@ -7,11 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.cli import main
 from tests.conftest import course
 
-CASES = Path(__file__).parent / "cases" / "invalid"
+CASES = Path(__file__).parents[1] / "cases" / "invalid"
 EXPECTED = CASES / "expected.txt"
 
 
@@ -89,3 +90,20 @@ def test_registry_files_are_validated(project, capsys):
     assert main(["check", "--content", str(project.content)]) == 1
     err = capsys.readouterr().err
     assert "categories.yaml:3:9: error: [0].slug: expected a slug" in err
+
+
+VALID = Path(__file__).parents[1] / "cases" / "valid"
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in VALID.glob("*.yaml")))
+def test_valid_case_checks_clean_and_builds(project, capsys, name):
+    """The positive cases beside the invalid ones: values at the edges of every rule are accepted."""
+    project.add(course(1, "Base Course"))
+    shutil.copy(VALID / name, project.content / "courses" / name)
+    assert main(["check", "--content", str(project.content)]) == 0
+    printed = capsys.readouterr()
+    assert "error" not in printed.err and "warning" not in printed.err, printed.err
+    assert project.build("--quiet") == 0
+    document = yaml.safe_load((VALID / name).read_text("utf-8"))
+    in_open_feed = {item["id"] for item in project.json("public/feeds/open.json")["results"]}
+    assert (document["id"] in in_open_feed) == (document.get("privacy") == "open")

@@ -19,8 +19,7 @@ import pytest
 from generator.cli import main
 from generator.commands.serve import inject, overlay
 from generator.issues import Issue
-from tests.conftest import REPO, course
-from tests.test_cli import run
+from tests.conftest import REPO, course, run
 
 WAIT = 15.0  # seconds: generous for a slow CI machine, but every wait is bounded
 
