@@ -19,7 +19,7 @@ $(BIN)/coursegen: pyproject.toml
 # Compiled ahead here, as pip does for an installed package; a module edited since is compiled
 # again when it is run, until the next make.
 COMPILED := generator/__pycache__/.compiled
-$(COMPILED): $(BIN)/coursegen $(wildcard generator/*.py)
+$(COMPILED): $(BIN)/coursegen $(wildcard generator/*.py generator/*/*.py)
 	$(BIN)/python -m compileall -q generator
 	touch $@
 

@@ -71,7 +71,7 @@ def edit_one_course(content: Path, round_number: int) -> None:
 
 def edit_template(project: Path, round_number: int) -> None:
     """Override the course template with a one-line change, as a designer would."""
-    builtin = HERE.parent / "generator" / "templates" / "course.html"
+    builtin = HERE.parent / "generator" / "site" / "templates" / "course.html"
     target = project / "templates" / "course.html"
     target.parent.mkdir(exist_ok=True)
     target.write_text(builtin.read_text("utf-8") + f"{{# edit {round_number} #}}\n", "utf-8")
