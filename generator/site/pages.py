@@ -1,4 +1,4 @@
-"""Render the public site with Jinja2: pure data in, {relative path: bytes} out."""
+"""Plan every page of the site: which pages a catalog makes, from which template, with which values (site/render.py renders them)."""
 
 from __future__ import annotations
 
