@@ -21,18 +21,26 @@ class PublicView(Enum):
 
 def public_view(course: Course, *, preview: bool = False) -> PublicView:
     """Return what the public site (or a preview of it) may show of this course."""
-    return view_of(course.privacy.value, course.deleted, preview=preview)
+    return _view(course.privacy, course.deleted, preview)
 
 
 def view_of(privacy: str, deleted: bool, *, preview: bool = False) -> PublicView:
-    """Return what the public site may show of a course of this privacy: for a Course, or a manifest's entry."""
+    """Return what the public site showed of a manifest's course (its privacy as text): the same rule."""
+    return _view(_PRIVACIES.get(privacy), deleted, preview)
+
+
+_PRIVACIES = {privacy.value: privacy for privacy in Privacy}
+
+
+def _view(privacy: Privacy | None, deleted: bool, preview: bool) -> PublicView:
+    """The rule itself (SPEC section 4), asked millions of times a large build: identity tests only."""
     if deleted:
         return PublicView.NONE
-    if privacy == Privacy.OPEN.value:
+    if privacy is Privacy.OPEN:
         return PublicView.FULL
-    if privacy == Privacy.PRIVATE.value:
+    if privacy is Privacy.PRIVATE:
         return PublicView.LOCK
-    if privacy == Privacy.DRAFT.value and preview:
+    if privacy is Privacy.DRAFT and preview:
         return PublicView.FULL  # with a draft banner; previews are never indexed
     return PublicView.NONE
 

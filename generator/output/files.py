@@ -124,9 +124,12 @@ def remove_file(root: Path, path: str) -> None:
         pass
 
 
+_NAMED_PARTS = frozenset(("", ".", ".."))  # parts of a path that name no file of its own
+
+
 def check_path(path: str) -> None:
     parts = path.split("/")
-    if "\\" in path or any(part in ("", ".", "..") for part in parts):  # "" also catches a leading "/"
+    if "\\" in path or not _NAMED_PARTS.isdisjoint(parts):  # "" also catches a leading "/"
         raise CoursegenError(f"refusing to write outside the output directory: {path!r}")
     if parts[0] not in ("public", "restricted"):
         raise CoursegenError(f"output path {path!r} is neither public/ nor restricted/")

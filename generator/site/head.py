@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from generator.content.rules import is_absolute_url
@@ -78,6 +79,9 @@ def default_image(site: SiteConfig) -> str:
     return absolute_image(site, site.default_image) or site.base_url + DEFAULT_IMAGE_PATH
 
 
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")  # embeddings, overrides and isolates
+
+
 def page_title(title: str, site: SiteConfig) -> str:
     """Return a <title>: the page's own title, then the site's name.
 
@@ -86,7 +90,7 @@ def page_title(title: str, site: SiteConfig) -> str:
     """
     if title == site.title:
         return title
-    if any("\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in title):
+    if _BIDI_CONTROL.search(title):
         title = f"\u2068{title}\u2069"
     return f"{title} · {site.title}"
 
