@@ -17,7 +17,7 @@ import yaml
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
 _TAG = "tag:yaml.org,2002:"
-_STR = _TAG + "str"
+_STR, _SEQ, _MAP = _TAG + "str", _TAG + "seq", _TAG + "map"
 MAX_DEPTH = 32  # a course file is four levels deep at most; libyaml itself stops at 1,000
 INT64 = (-2**63, 2**63 - 1)
 _OCTAL = re.compile(r"[-+]?0[0-7_]+$")  # YAML 1.1's octal: 010 is 8
@@ -99,22 +99,23 @@ class _Builder:
                 raise _problem(node, "aliases (*name) are not allowed in content files, and this anchored value "
                                      "(&name) is used again through one; write each value out")
             self.seen.add(id(node))
-        tag = node.tag
-        if isinstance(node, yaml.ScalarNode):
-            if tag == _TAG + "str":
+        tag, kind = node.tag, type(node)
+        if kind is yaml.ScalarNode:
+            if tag == _STR:
                 return node.value
             if tag in _SCALARS:
                 return _checked_number(node, _SCALARS[tag](node))
         elif depth >= MAX_DEPTH:
             raise _problem(node, f"nesting deeper than {MAX_DEPTH} levels; content files need no more than a few")
-        elif isinstance(node, yaml.SequenceNode) and tag == _TAG + "seq":
+        elif kind is yaml.SequenceNode and tag == _SEQ:
             return [self.value(item, depth + 1) for item in node.value]
-        elif isinstance(node, yaml.MappingNode) and tag == _TAG + "map":
+        elif kind is yaml.MappingNode and tag == _MAP:
             return self._mapping(node, depth)
         raise _problem(node, _tag_message(node))
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> dict:
         mapping: dict[str, object] = {}
+        plain = self.seen is None  # no anchor in the file: a text value is taken as it is, without a call
         for key_node, value_node in node.value:
             # A plain text key, the common case, without a call; anything else is _key's to judge.
             key = key_node.value if key_node.tag == _STR and type(key_node) is yaml.ScalarNode else self._key(key_node)
@@ -122,7 +123,10 @@ class _Builder:
                 first = next(other for other, _ in node.value if other.value == key)
                 raise _problem(key_node, f"duplicate key '{key}' (first on line {first.start_mark.line + 1}): "
                                          f"a field may be written once")
-            mapping[key] = self.value(value_node, depth + 1)
+            if plain and value_node.tag == _STR and type(value_node) is yaml.ScalarNode:
+                mapping[key] = value_node.value
+            else:
+                mapping[key] = self.value(value_node, depth + 1)
         return mapping
 
     def _key(self, node: yaml.Node) -> str:
