@@ -12,6 +12,7 @@ from generator import __version__
 from generator.issues import BuildFailed, CoursegenError, UsageError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_SOFTWARE = 0, 1, 2, 70  # 70: EX_SOFTWARE, an internal error
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
 SCHEMAS = {"course": "course", "dashboard": "dashboard", "site": "site"}
 
 
@@ -100,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("coursegen: interrupted; the previous output was left as it was", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`coursegen schema site | head`): stop without a word, as cat does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit either
+        return EXIT_BROKEN_PIPE
     except OSError as error:  # the machine said no: a full disk, a folder that cannot be written
         return _environment_failed(error, args)
     except Exception as error:  # noqa: BLE001 - the last line of defence: never a traceback on the terminal

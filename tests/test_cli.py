@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 from generator.cli import main
-from tests.conftest import course, run
+from tests.conftest import REPO, course, run
 
 
 def test_exit_codes_0_1_2_through_python_m(project):
@@ -90,3 +93,14 @@ def test_check_formats_json_and_github(project, capsys):
     assert main(["check", "--content", str(project.content), "--format", "github"]) == 1
     line = capsys.readouterr().out.strip()
     assert line.startswith(f"::error file={project.content.as_posix()}/courses/1.yaml,line=3,col=7,title=slug::expected a slug")
+
+
+def test_a_reader_that_goes_away_ends_the_command_without_a_word(tmp_path):
+    """`coursegen schema site | head`: the pipe closes early; no message, no crash file, the exit of SIGPIPE."""
+    process = subprocess.Popen([sys.executable, "-m", "generator", "schema", "site"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)})
+    process.stdout.read(1)
+    process.stdout.close()  # the reader is gone long before the schema's last line
+    status, err = process.wait(timeout=30), process.stderr.read().decode()
+    assert status == 141, err
+    assert err == "" and not (tmp_path / ".coursegen-cache").exists()
