@@ -96,11 +96,16 @@ def test_check_formats_json_and_github(project, capsys):
 
 
 def test_a_reader_that_goes_away_ends_the_command_without_a_word(tmp_path):
-    """`coursegen schema site | head`: the pipe closes early; no message, no crash file, the exit of SIGPIPE."""
-    process = subprocess.Popen([sys.executable, "-m", "generator", "schema", "site"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)})
-    process.stdout.read(1)
-    process.stdout.close()  # the reader is gone long before the schema's last line
-    status, err = process.wait(timeout=30), process.stderr.read().decode()
-    assert status == 141, err
+    """`coursegen schema site | head`: the reader is gone before the output is written; no message, no crash
+    file, the exit status of SIGPIPE."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # gone before the first write, as a `head` that has read its lines is
+    try:
+        done = subprocess.run([sys.executable, "-m", "generator", "schema", "site"], stdout=write_end,
+                              stderr=subprocess.PIPE, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)},
+                              timeout=30)
+    finally:
+        os.close(write_end)
+    err = done.stderr.decode()
+    assert done.returncode == 141, err
     assert err == "" and not (tmp_path / ".coursegen-cache").exists()
