@@ -13,6 +13,7 @@ new examples each time:
 from __future__ import annotations
 
 import contextlib
+import difflib
 import io
 import json
 import os
@@ -127,6 +128,17 @@ def cold_build(root: Path) -> dict[str, bytes]:
         shutil.rmtree(root / ".cold.spare", ignore_errors=True)
 
 
+def differences(rebuilt: dict[str, bytes], cold: dict[str, bytes]) -> str:
+    """Return which files differ and how, in a few lines each: a failure that does not repeat must still say what it saw."""
+    lines = []
+    for path in sorted(set(rebuilt) | set(cold)):
+        if rebuilt.get(path) != cold.get(path):
+            old = (rebuilt.get(path) or b"").decode("utf-8", "replace").splitlines()
+            new = (cold.get(path) or b"").decode("utf-8", "replace").splitlines()
+            lines += [f"== {path}", *list(difflib.unified_diff(old, new, "rebuilt", "cold", lineterm="", n=1))[2:24]]
+    return "\n".join(lines)
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
@@ -146,7 +158,8 @@ def test_a_mutated_file_never_ends_in_a_traceback_or_a_damaged_output(built, tar
         if status != 0:
             assert snapshot(built / "output") == before, f"a failed build changed the output:\n{printed}"
         else:
-            assert snapshot(built / "output") == cold_build(built), "the rebuild made other bytes than a cold build"
+            rebuilt, cold = snapshot(built / "output"), cold_build(built)
+            assert rebuilt == cold, f"the rebuild made other bytes than a cold build:\n{differences(rebuilt, cold)}"
     finally:
         path.write_bytes(original)
 
