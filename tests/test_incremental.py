@@ -330,3 +330,24 @@ def test_the_records_of_both_copies_are_what_a_fresh_stat_finds(project):
             assert record is not None and record.check().intact, copy
             fresh = outputrecord.Record.take(copy, record.paths)
             assert (list(fresh.files), list(fresh.folders)) == (list(record.files), list(record.folders)), copy
+
+
+def test_a_rebuild_with_previous_takes_unchanged_pages_from_the_live_output(project, tmp_path):
+    """--previous names the deployed build's manifest (history); the files a rebuild reuses are the live
+    output's. Taken from --previous, a page was kept as the deployed build had it, not as edited since."""
+    first = course(1, "First", description="The original paragraph.")
+    edited = course(1, "First", description="The edited paragraph.")
+    project.add(first)
+    assert project.build("--quiet") == 0
+    deployed = tmp_path / "deployed-manifest.json"
+    deployed.write_bytes((project.out / "restricted/manifest.json").read_bytes())
+    project.add(edited)
+    assert project.build("--quiet", "--previous", str(deployed)) == 0  # live: edited; spare: original
+    project.add(edited)  # the same text written again (an editor's save): the page's inputs are unchanged
+    assert project.build("--quiet", "--previous", str(deployed)) == 0
+    assert "The edited paragraph." in project.read("public/courses/first/index.html")
+    cold = tmp_path / "cold"
+    assert main(["build", "--quiet", "--no-cache", "--content", str(project.content), "--out", str(cold),
+                 "--previous", str(deployed)]) == 0
+    assert project.public() == {p.relative_to(cold / "public").as_posix(): p.read_bytes()
+                                for p in sorted((cold / "public").rglob("*")) if p.is_file()}

@@ -69,9 +69,12 @@ def _checked(staging: Staging, options: Options, progress: Callable[[str], None]
              stats: dict[str, tuple]) -> tuple[Result, BuildCache, dict[str, int]]:
     """Phase one, and what the last build forbids: return the checks' result, the cache and every old slug."""
     # Read before the cache and the catalog: the manifests are the largest files a rebuild reads.
-    previous = history.read_previous(options.previous or options.out / manifest.MANIFEST,
-                                     given=options.previous is not None)
-    staging.adopt_spare(previous.files)
+    live = options.out / manifest.MANIFEST
+    previous = history.read_previous(options.previous or live, given=options.previous is not None)
+    # A rebuild takes unchanged files from the live output, so it must know the live output's files:
+    # --previous (the deployed build's manifest) speaks for the history only, and its sha256s are of
+    # another build's bytes. Taken from it, a page of that build was kept in place of a page changed since.
+    staging.adopt_spare(previous.files if options.previous is None else history.read_previous(live).files)
     cache = buildcache.empty(options.out) if options.no_cache else buildcache.load(options.out)
     if cache.output is None or cache.output != _live_manifest_key(options.out):
         # Not saved by the build that made the live output (that build died after its swap, before
