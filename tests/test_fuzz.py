@@ -8,6 +8,10 @@ the output byte-identical, and when it succeeds it makes exactly what a cold bui
 new examples each time:
 
     COURSEGEN_FUZZ_EXAMPLES=10000 COURSEGEN_FUZZ_RANDOM=1 .venv/bin/python -m pytest tests/test_fuzz.py
+
+A failure can depend on what the examples before it left (the output's two copies, the cache).
+With COURSEGEN_FUZZ_LOG=FILE every example is logged, and `python -m tests.replay_fuzz FILE`
+replays them in one project, stopping at the first rebuild that differs from a cold build.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ pytestmark = pytest.mark.slow
 
 EXAMPLES = int(os.environ.get("COURSEGEN_FUZZ_EXAMPLES", "300"))
 RANDOM = bool(os.environ.get("COURSEGEN_FUZZ_RANDOM"))
+LOG = os.environ.get("COURSEGEN_FUZZ_LOG")  # a file: every example is appended to it
 FILES = ("content/courses/open-one.yaml", "content/courses/private-two.yaml", "content/courses/secret-three.yaml",
          "content/courses/draft-four.yaml", "content/site.yaml", "content/users.yaml", "content/categories.yaml")
 
@@ -153,6 +158,9 @@ def test_a_mutated_file_never_ends_in_a_traceback_or_a_damaged_output(built, tar
     try:
         path.write_bytes(mutate(original, mutation))
         status, printed = build(built)
+        if LOG:  # a long run's examples, in order, for tests/replay_fuzz.py to replay a failure that depends on them
+            with open(LOG, "a", encoding="utf-8") as log:
+                log.write(f"{(target, mutation, status)!r}\n")
         assert status in (0, 1, 2), printed
         assert "Traceback" not in printed and "internal error" not in printed, printed
         if status != 0:
