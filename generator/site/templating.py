@@ -11,6 +11,7 @@ becomes an Issue naming the template and its line.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -212,15 +213,10 @@ def _shows_something_wrong(html: str) -> bool:
     Python writes an object without text of its own as `<... at 0x7f...>`; a page can also say
     " at 0x" for a good reason (a description quoting Python), and is then rendered twice, once checked.
     """
-    if " at 0x" in html:
-        return True
-    if html.isascii():
-        return False
-    try:
-        html.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+    return " at 0x" in html or (not html.isascii() and _SURROGATE.search(html) is not None)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")  # found without encoding the page, which render_page does once
 
 
 def template_issue(error: BaseException, name: str) -> Issue:
