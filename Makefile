@@ -14,13 +14,13 @@ $(BIN)/coursegen: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# An editable install runs the sources in generator/; where PYTHONDONTWRITEBYTECODE is set (as on
+# An editable install runs the sources in coursegen/; where PYTHONDONTWRITEBYTECODE is set (as on
 # our CI machines) Python would compile every module again on every run, a quarter of a second.
 # Compiled ahead here, as pip does for an installed package; a module edited since is compiled
 # again when it is run, until the next make.
-COMPILED := generator/__pycache__/.compiled
-$(COMPILED): $(BIN)/coursegen $(wildcard generator/*.py generator/*/*.py)
-	$(BIN)/python -m compileall -q generator
+COMPILED := coursegen/__pycache__/.compiled
+$(COMPILED): $(BIN)/coursegen $(wildcard coursegen/*.py coursegen/*/*.py)
+	$(BIN)/python -m compileall -q coursegen
 	touch $@
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json

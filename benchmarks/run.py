@@ -71,7 +71,7 @@ def edit_one_course(content: Path, round_number: int) -> None:
 
 def edit_template(project: Path, round_number: int) -> None:
     """Override the course template with a one-line change, as a designer would."""
-    builtin = HERE.parent / "generator" / "site" / "templates" / "course.html"
+    builtin = HERE.parent / "coursegen" / "site" / "templates" / "course.html"
     target = project / "templates" / "course.html"
     target.parent.mkdir(exist_ok=True)
     target.write_text(builtin.read_text("utf-8") + f"{{# edit {round_number} #}}\n", "utf-8")
@@ -89,7 +89,7 @@ def bench_size(size: int, args) -> dict:
         # followed `rm -rf output` would measure the deletion, not the build.
         out = project / f"output-{round_number}"
         outputs.append(out)
-        build = [sys.executable, "-m", "generator", "build", "--quiet", "--content", str(project / "content"),
+        build = [sys.executable, "-m", "coursegen", "build", "--quiet", "--content", str(project / "content"),
                  "--out", str(out), "--base-url", "https://courses.example.com/"]
         if args.jobs:
             build += ["--jobs", str(args.jobs)]

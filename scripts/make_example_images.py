@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from generator.images.pixels import font
+from coursegen.images.pixels import font
 
 JPEG = {"quality": 80, "optimize": True, "progressive": True}
 

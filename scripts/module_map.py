@@ -13,7 +13,7 @@ import ast
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent / "generator"
+ROOT = Path(__file__).resolve().parent.parent / "coursegen"
 
 
 def summary(path: Path) -> str:
@@ -24,7 +24,7 @@ def summary(path: Path) -> str:
 
 def lines(root: Path = ROOT) -> list[str]:
     """Return the map: leaf modules first, then each package with its modules."""
-    out = ["generator/"]
+    out = ["coursegen/"]
     modules = sorted(p for p in root.glob("*.py") if p.name != "__init__.py")
     packages = sorted(p for p in root.iterdir() if p.is_dir() and (p / "__init__.py").exists())
     width = max(len(p.name) for p in [*modules, *(m for pkg in packages for m in pkg.glob("*.py"))]) + 2

@@ -26,7 +26,7 @@ A comment may hold several lines, each one of:
                              it) or a shell command (an edit of a file; not shown)
 
 Every block runs in a sandbox of its own: a fresh temporary folder holding copies of the
-repository's content/, tests/catalogs/, generator/ and scripts/ (dated a day back), used as the
+repository's content/, tests/catalogs/, coursegen/ and scripts/ (dated a day back), used as the
 current folder, so a command reads exactly as it would from the repository root and nothing it
 writes (an output folder, a new course file, an edit) touches the repository. `coursegen` there
 is this checkout's generator (PYTHONPATH is the checkout), and `python` the Python that runs
@@ -60,7 +60,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-COPIED = ("content", "tests/catalogs", "generator", "scripts")  # what every sandbox holds, at the same paths
+COPIED = ("content", "tests/catalogs", "coursegen", "scripts")  # what every sandbox holds, at the same paths
 STEP_SECONDS = 60.0  # the longest a `when:` step waits for its line
 _DIRECTIVE = re.compile(r"^<!--\s*(?=(?:setup|run|show|when):)(.*?)-->\n(```[^\n]*)\n(.*?)^```$", re.M | re.S)
 _LINE = re.compile(r"^\s*(setup|run|show|when):\s*(.*?)\s*$")
@@ -157,7 +157,7 @@ def _environment(sandbox: Path) -> dict[str, str]:
     """Return the environment of a sandboxed run: this checkout's coursegen first on the path."""
     bin_dir = sandbox / ".bin"
     bin_dir.mkdir()
-    for name, command in (("coursegen", f'"{sys.executable}" -m generator'), ("python", f'"{sys.executable}"')):
+    for name, command in (("coursegen", f'"{sys.executable}" -m coursegen'), ("python", f'"{sys.executable}"')):
         shim = bin_dir / name
         shim.write_text(f'#!/bin/sh\nexec {command} "$@"\n', "utf-8")
         shim.chmod(0o755)

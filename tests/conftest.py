@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.cli import main
+from coursegen.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -90,5 +90,5 @@ def project(tmp_path: Path) -> Project:
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "coursegen", *args], capture_output=True, text=True,
                           cwd=cwd, env=env, timeout=60)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from generator.cli import main
+from coursegen.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "output"

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from generator.cli import main
+from coursegen.cli import main
 from tests import golden
 from tests.conftest import CATEGORIES, SITE, USERS, Project, course
 

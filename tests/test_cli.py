@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from generator.cli import main
+from coursegen.cli import main
 from tests.conftest import REPO, course, run
 
 
@@ -101,7 +101,7 @@ def test_a_reader_that_goes_away_ends_the_command_without_a_word(tmp_path):
     read_end, write_end = os.pipe()
     os.close(read_end)  # gone before the first write, as a `head` that has read its lines is
     try:
-        done = subprocess.run([sys.executable, "-m", "generator", "schema", "site"], stdout=write_end,
+        done = subprocess.run([sys.executable, "-m", "coursegen", "schema", "site"], stdout=write_end,
                               stderr=subprocess.PIPE, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)},
                               timeout=30)
     finally:

@@ -7,7 +7,7 @@ from collections import Counter
 
 import yaml
 
-from generator.cli import main
+from coursegen.cli import main
 from tests.conftest import REPO
 
 CONTENT = REPO / "content"

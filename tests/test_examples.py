@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import yaml
 
-from generator.cli import _parser
+from coursegen.cli import _parser
 from tests.conftest import REPO
 
 WORKFLOW = REPO / "examples/ci/coursegen.yml"

@@ -28,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.cli import main
+from coursegen.cli import main
 from tests.test_hostile import BASE, _image
 
 pytestmark = pytest.mark.slow

@@ -38,7 +38,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from generator.cli import main
+from coursegen.cli import main
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -344,7 +344,7 @@ def _in_process(args: list[str]) -> Ran:
 
 
 def _subprocess(args: list[str], preexec=None) -> Ran:
-    done = subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, timeout=120,
+    done = subprocess.run([sys.executable, "-m", "coursegen", *args], capture_output=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(REPO)}, preexec_fn=preexec, cwd=REPO)
     return Ran(done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace"))
 

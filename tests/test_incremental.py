@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.cli import main
+from coursegen.cli import main
 from tests.conftest import CATEGORIES, SITE, USERS, Project, course
 
 N_COURSES = 6
@@ -109,8 +109,8 @@ def test_one_edit_rerenders_only_the_pages_that_show_it(project, capsys):
     assert project.build() == 0
     project.add(course(3, "Course 3", description="A new first paragraph.", categories=["music"]))
     clock.touch(project.content / "courses/3.yaml")
-    from generator.commands.build import build
-    from generator.commands.options import Options
+    from coursegen.commands.build import build
+    from coursegen.commands.options import Options
     result = build(Options(content=project.content, out=project.out))
     # its page only: the cards on the home and category pages show no description
     assert result.summary["rendered"] == 1, result.summary
@@ -151,7 +151,7 @@ def test_a_rebuild_from_inside_the_content_folder_keeps_each_course_source(proje
 
 def test_descriptions_read_back_from_the_store_give_the_same_bytes(project, tmp_path, monkeypatch):
     """Past store.IN_MEMORY, rendered descriptions go to disk in batches; pages and feeds read them back."""
-    from generator.incremental import store
+    from coursegen.incremental import store
     project.add(*(course(i, f"Course {i}", description=f"Text about *{i}*.\n\n- item {i}\n",
                          privacy=["open", "private", "secret", ""][i % 4]) for i in range(1, 90)))
     def build(out: Path) -> dict:
@@ -246,8 +246,8 @@ def test_jobs_do_not_change_a_single_byte(project, tmp_path):
 def test_a_store_another_version_wrote_is_made_again_in_this_version_s_layout(tmp_path):
     import sqlite3
 
-    from generator.incremental.store import DescriptionStore
-    from generator.model import Rendered
+    from coursegen.incremental.store import DescriptionStore
+    from coursegen.model import Rendered
 
     path = tmp_path / "store.sqlite"
     with sqlite3.connect(path) as db:  # an older layout: the same table name, its columns in another order
@@ -268,7 +268,7 @@ def test_a_store_another_version_wrote_is_made_again_in_this_version_s_layout(tm
 
 
 def test_the_cache_s_large_maps_come_back_whole_from_their_chunks(tmp_path):
-    from generator.incremental import buildcache
+    from coursegen.incremental import buildcache
     out = tmp_path / "output"
     saved = buildcache.empty(out)
     saved.pages = {f"public/courses/{n}/index.html": f"{n:032x}" for n in range(25_001)}  # three chunks
@@ -285,10 +285,10 @@ def test_descriptions_read_ahead_are_those_read_one_by_one(tmp_path):
 
     import pytest
 
-    from generator.incremental.store import DescriptionStore
-    from generator.issues import CoursegenError
-    from generator.model import NOT_RENDERED, Rendered
-    from generator.site.descriptions import CourseDescriptions
+    from coursegen.incremental.store import DescriptionStore
+    from coursegen.issues import CoursegenError
+    from coursegen.model import NOT_RENDERED, Rendered
+    from coursegen.site.descriptions import CourseDescriptions
 
     path = tmp_path / "store.sqlite"
     written = DescriptionStore(path, "stamp")
@@ -312,8 +312,8 @@ def test_descriptions_read_ahead_are_those_read_one_by_one(tmp_path):
 
 def test_the_records_of_both_copies_are_what_a_fresh_stat_finds(project):
     """The spare's record is brought up to date with what a build touched, not stat'ed afresh: it must agree."""
-    from generator.incremental import buildcache
-    from generator.output import record as outputrecord
+    from coursegen.incremental import buildcache
+    from coursegen.output import record as outputrecord
     project.add(course(1, "One"), course(2, "Two", categories=["music"]), course(3, "Three"))
     assert project.build("--quiet") == 0
     edits = [lambda: project.add(course(2, "Two Renamed", categories=["music"])),  # a page moves: a redirect

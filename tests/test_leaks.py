@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 
-import generator.site.feeds as feeds
-from generator.privacy import PublicView
+import coursegen.site.feeds as feeds
+from coursegen.privacy import PublicView
 from tests.conftest import CATEGORIES, SITE, USERS, Project, course
 
 pytestmark = pytest.mark.slow
@@ -196,7 +196,7 @@ def _publish_everything(course, *, preview=False):
 def _modules_deciding_with_public_view() -> list[str]:
     """Every generator module that holds privacy.public_view by name: each decides with it on its own."""
     return sorted(name for name, module in sys.modules.items()
-                  if name.startswith("generator") and getattr(module, "public_view", None) is not None)
+                  if name.startswith("coursegen") and getattr(module, "public_view", None) is not None)
 
 
 LEAKY_CATALOG = (7, [{"id": 100 + i, "name": token("catname", i, 7), "slug": f"zqcat{i}x7"} for i in range(4)],
@@ -213,11 +213,11 @@ def test_every_writer_that_decides_privacy_is_watched(monkeypatch):
 
     (Patching privacy's name only would leave the modules that imported it by name untested.)
     """
-    from generator.commands import write  # noqa: F401 - every writer loaded, so that the list below is complete
+    from coursegen.commands import write  # noqa: F401 - every writer loaded, so that the list below is complete
 
     modules = _modules_deciding_with_public_view()
     # history asks privacy.has_public_url, which the patch of privacy's own name reaches.
-    assert {"generator.privacy", "generator.site.pages", "generator.images.publish"} <= set(modules)
+    assert {"coursegen.privacy", "coursegen.site.pages", "coursegen.images.publish"} <= set(modules)
     for name in modules:
         with monkeypatch.context() as patched:
             patched.setattr(sys.modules[name], "public_view", _publish_everything)

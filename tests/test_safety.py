@@ -14,9 +14,9 @@ import orjson
 import pytest
 import yaml
 
-from generator import jsontext
-from generator.cli import main
-from generator.output import manifest
+from coursegen import jsontext
+from coursegen.cli import main
+from coursegen.output import manifest
 from tests.conftest import REPO, course
 
 # -- previews ---------------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def test_a_fifo_among_the_course_files_is_reported_and_never_waited_on(project):
     """Files are opened ahead of reading them (sources.read_ahead); a FIFO must not block the build there."""
     project.add(course(1, "One"))
     os.mkfifo(project.content / "courses" / "pipe.yaml")
-    checked = subprocess.run([sys.executable, "-m", "generator", "check", "--content", str(project.content)],
+    checked = subprocess.run([sys.executable, "-m", "coursegen", "check", "--content", str(project.content)],
                              env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, timeout=60)
     assert checked.returncode == 1
     assert b"courses/pipe.yaml: error: is not a regular file" in checked.stderr
@@ -249,7 +249,7 @@ def snapshot(folder) -> dict:
 
 def start_build(project) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen([sys.executable, "-m", "generator", "build", "--content", str(project.content),
+    return subprocess.Popen([sys.executable, "-m", "coursegen", "build", "--content", str(project.content),
                              "--out", str(project.out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -279,7 +279,7 @@ def builds_still_running(project) -> list[int]:
                     command = handle.read()
             except (OSError, ValueError):
                 continue
-            if marker in command and b"generator" in command:
+            if marker in command and b"coursegen" in command:
                 alive.append(int(entry))
         if not alive:
             return []
@@ -332,7 +332,7 @@ def test_ctrl_c_while_the_workers_start_stops_the_build_and_every_worker(project
             os.kill(os.getpid(), signal.SIGINT)
 
         process.ProcessPoolExecutor._spawn_process = spawn_then_interrupt
-        from generator.cli import main
+        from coursegen.cli import main
         sys.exit(main(["build", "--quiet", "--content", {str(project.content)!r}, "--out", {str(project.out)!r}]))
         """)
     build = subprocess.Popen([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(REPO)},

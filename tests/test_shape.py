@@ -18,12 +18,12 @@ import pytest
 
 from tests.conftest import REPO
 
-GENERATOR = REPO / "generator"
+GENERATOR = REPO / "coursegen"
 # The stages, from the one that calls everything to the ones everything may ask. A module may import
 # from its own stage and from the stages below it, never from one above.
 STAGES = ["cli", "commands", "site", "images", "content", "incremental", "output", "leaves"]
-LEAVES = {"generator", "generator.issues", "generator.model", "generator.privacy",
-          "generator.urls", "generator.parallel", "generator.jsontext", "generator.schemas"}
+LEAVES = {"coursegen", "coursegen.issues", "coursegen.model", "coursegen.privacy",
+          "coursegen.urls", "coursegen.parallel", "coursegen.jsontext", "coursegen.schemas"}
 MAX_LINES = 300
 
 
@@ -38,7 +38,7 @@ MODULES = {module_name(path): path for path in sorted(GENERATOR.rglob("*.py"))}
 def stage(module: str) -> str:
     if module in LEAVES:
         return "leaves"
-    if module in ("generator.cli", "generator.__main__"):
+    if module in ("coursegen.cli", "coursegen.__main__"):
         return "cli"
     return module.split(".")[1]
 
@@ -48,9 +48,9 @@ def imports(module: str) -> set[str]:
     found = set()
     for node in ast.walk(ast.parse(MODULES[module].read_text("utf-8"))):
         if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names if alias.name.startswith("generator")}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("generator"):
-            for alias in node.names:  # `from generator.site import templating` imports a module
+            found |= {alias.name for alias in node.names if alias.name.startswith("coursegen")}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("coursegen"):
+            for alias in node.names:  # `from coursegen.site import templating` imports a module
                 submodule = f"{node.module}.{alias.name}"
                 found.add(submodule if submodule in MODULES else node.module)
     found.discard(module)
@@ -63,7 +63,7 @@ GRAPH = {module: imports(module) for module in MODULES}
 def test_every_module_belongs_to_a_stage():
     assert {stage(module) for module in MODULES} <= set(STAGES)
     top_level = {module for module, path in MODULES.items() if path.parent == GENERATOR and path.name != "__init__.py"}
-    unplaced = top_level - LEAVES - {"generator.cli", "generator.__main__"}
+    unplaced = top_level - LEAVES - {"coursegen.cli", "coursegen.__main__"}
     assert not unplaced, f"new top-level modules, in no stage: {sorted(unplaced)}; put them in a stage's package"
 
 
@@ -99,11 +99,11 @@ def test_no_module_is_over_300_lines():
 
 def test_the_shape_test_sees_a_cycle_and_an_upward_import():
     """The checks above can fail: a graph with a cycle and an import up the stages is caught."""
-    graph = {"generator.output.files": {"generator.site.pages"}, "generator.site.pages": {"generator.output.files"}}
+    graph = {"coursegen.output.files": {"coursegen.site.pages"}, "coursegen.site.pages": {"coursegen.output.files"}}
     upward = [(m, t) for m, ts in graph.items() for t in ts if STAGES.index(stage(t)) < STAGES.index(stage(m))]
-    assert upward == [("generator.output.files", "generator.site.pages")]
-    assert "generator.site.templating" in GRAPH["generator.site.render"]  # a plain import is seen
-    assert "generator.commands.write" in GRAPH["generator.commands.build"]  # and a lazy one, inside a function
+    assert upward == [("coursegen.output.files", "coursegen.site.pages")]
+    assert "coursegen.site.templating" in GRAPH["coursegen.site.render"]  # a plain import is seen
+    assert "coursegen.commands.write" in GRAPH["coursegen.commands.build"]  # and a lazy one, inside a function
 
 
 @pytest.mark.parametrize("command", ["check", "build"])
@@ -123,7 +123,7 @@ def test_check_and_an_up_to_date_build_never_import_pillow_or_jinja2(project, co
     assert project.build("--quiet") == 0  # learns every image, the secret course's too
     script = textwrap.dedent(f"""
         import contextlib, io, sys
-        from generator.cli import main
+        from coursegen.cli import main
         args = [{command!r}, "--content", {str(project.content)!r}]
         if {command!r} == "build":
             args += ["--out", {str(project.out)!r}]

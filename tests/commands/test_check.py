@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from generator import cli
-from generator.cli import main
-from generator.commands.report import format_github, format_text
-from generator.issues import Issue
+from coursegen import cli
+from coursegen.cli import main
+from coursegen.commands.report import format_github, format_text
+from coursegen.issues import Issue
 from tests.conftest import course
 
 

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from generator.cli import main
+from coursegen.cli import main
 from tests.conftest import course
 
 

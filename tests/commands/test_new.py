@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from generator.cli import main
-from generator.commands.new import course_text
-from generator.content.schema import load_schema
+from coursegen.cli import main
+from coursegen.commands.new import course_text
+from coursegen.content.schema import load_schema
 from tests.conftest import course
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 import time
 
-from generator.commands.build import build
-from generator.commands.options import Options
-from generator.commands.progress import Progress, wanted
+from coursegen.commands.build import build
+from coursegen.commands.options import Options
+from coursegen.commands.progress import Progress, wanted
 from tests.conftest import course, run
 
 

@@ -16,9 +16,9 @@ import urllib.request
 
 import pytest
 
-from generator.cli import main
-from generator.commands.serve import inject, overlay
-from generator.issues import Issue
+from coursegen.cli import main
+from coursegen.commands.serve import inject, overlay
+from coursegen.issues import Issue
 from tests.conftest import REPO, course, run
 
 WAIT = 15.0  # seconds: generous for a slow CI machine, but every wait is bounded
@@ -64,7 +64,7 @@ def server(project, tmp_path):
     temp = tmp_path / "tmp"
     temp.mkdir()
     env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temp), "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(project.content),
+    process = subprocess.Popen([sys.executable, "-m", "coursegen", "serve", "--content", str(project.content),
                                 "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     output: queue.Queue = queue.Queue()
     threading.Thread(target=lines_of, args=(process.stdout, output), daemon=True).start()
@@ -155,7 +155,7 @@ def test_ctrl_c_stops_serve_while_a_template_never_finishes(project, tmp_path):
     templates.mkdir()
     temp.mkdir()
     env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temp), "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(project.content),
+    process = subprocess.Popen([sys.executable, "-m", "coursegen", "serve", "--content", str(project.content),
                                 "--templates", str(templates), "--port", "0"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     try:
@@ -181,7 +181,7 @@ def test_odd_and_broken_requests_never_print_a_traceback(project, tmp_path):
     """A `since` of other digits ("²", 5,000 of them) and clients that go away mid-request: one server, no traceback."""
     project.add(course(1, "First"))
     env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(project.content),
+    process = subprocess.Popen([sys.executable, "-m", "coursegen", "serve", "--content", str(project.content),
                                 "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     try:
         first = process.stdout.readline() + process.stdout.readline()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from generator.content import safe_yaml
+from coursegen.content import safe_yaml
 
 # Each value YAML 1.1 resolves in a surprising way, and each shape a content file holds.
 DOCUMENTS = [

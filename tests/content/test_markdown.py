@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.content.markdown import render_description, render_with_excerpt
+from coursegen.content.markdown import render_description, render_with_excerpt
 
 DESCRIPTION = """# Welcome
 
@@ -52,7 +52,7 @@ def test_rendering_many_descriptions_keeps_no_memory():
 def test_the_cmark_seam_gives_what_cmarkgfm_itself_gives():
     """content/cmark.py reaches into cmarkgfm's library to free what it allocates; its fallback for
     another cmarkgfm release is the library's own function. Both must write the same HTML."""
-    from generator.content import cmark
+    from coursegen.content import cmark
 
     texts = ["# Title\n\nA *paragraph* with `code`, <b>raw HTML</b> and https://example.org/.",
              "| a | b |\n|---|---|\n| 1 | ~~2~~ |\n\n- [x] done\n- [ ] open\n\n> quoted\n> > deeper",

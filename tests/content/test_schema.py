@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.cli import main
+from coursegen.cli import main
 from tests.conftest import course
 
 CASES = Path(__file__).parents[1] / "cases" / "invalid"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.commands.check import check
-from generator.commands.options import Options
-from generator.model import Catalog, Privacy
+from coursegen.cli import main
+from coursegen.commands.check import check
+from coursegen.commands.options import Options
+from coursegen.model import Catalog, Privacy
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "content"  # the repository's example catalog: every type and privacy level

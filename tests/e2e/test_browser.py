@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from generator.model import Privacy
-from generator.urls import course_path, page_url, type_path
+from coursegen.model import Privacy
+from coursegen.urls import course_path, page_url, type_path
 from tests.e2e.conftest import ARTIFACTS, WIDTHS
 
 SERIOUS = ("serious", "critical")

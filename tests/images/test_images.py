@@ -9,10 +9,10 @@ import zlib
 import pytest
 from PIL import Image, ImageDraw
 
-from generator.commands.check import check
-from generator.commands.options import Options
-from generator.images import pixels
-from generator.images.derived import Spec
+from coursegen.commands.check import check
+from coursegen.commands.options import Options
+from coursegen.images import pixels
+from coursegen.images.derived import Spec
 from tests.conftest import course
 
 RED, BLUE, WHITE = (220, 30, 30), (30, 60, 220), (255, 255, 255)
@@ -319,7 +319,7 @@ def test_og_image_path_is_checked_like_image_original(project):
 
 
 def test_check_command_reports_image_errors_with_file_and_line(project, capsys):
-    from generator.cli import main
+    from coursegen.cli import main
 
     project.add(course(1, "Broken Image", image_original="../secret.png"))
     assert main(["check", "--content", str(project.content)]) == 1

@@ -20,7 +20,7 @@ SEED = Path(__file__).parents[1] / "model" / "course_dashboard.md"
 
 
 def dashboard_schema() -> dict:
-    from generator.content.schema import load_schema
+    from coursegen.content.schema import load_schema
 
     return load_schema("dashboard")
 
@@ -148,7 +148,7 @@ ITEMS = [{"id": 1, "name": "Café \"Crème\"", "categories": [], "created_by": {
 @pytest.mark.parametrize("count", [0, 1, 3])
 def test_feed_pieces_assemble_to_exactly_what_one_dump_writes(count):
     """A rebuild reuses each unchanged course's serialised item: the assembled feed must be the same bytes."""
-    from generator.jsontext import dumps, nested, with_list
+    from coursegen.jsontext import dumps, nested, with_list
 
     items = ITEMS[:count]
     head = {"count": count, "next": "https://example.org/feeds/open-2.json", "previous": None}
@@ -160,7 +160,7 @@ def test_compact_pieces_assemble_to_exactly_what_one_dump_writes(count):
     """The search index is written from each course's compact entry: joined, the same bytes as one dump."""
     import orjson
 
-    from generator.jsontext import compact_with_list
+    from coursegen.jsontext import compact_with_list
 
     items = ITEMS[:count]
     pieces = compact_with_list("courses", [orjson.dumps(item) for item in items])

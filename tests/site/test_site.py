@@ -7,9 +7,9 @@ import re
 
 from lxml import etree
 
-from generator.commands.check import check
-from generator.commands.options import Options
-from generator.site import sitemap
+from coursegen.commands.check import check
+from coursegen.commands.options import Options
+from coursegen.site import sitemap
 from tests.conftest import REPO, course
 
 

@@ -1,0 +1,206 @@
+"""Content rules that JSON Schema cannot say: whole numbers, visible names, well-formed URLs, sizes in order.
+
+validate.validate_document applies them to a document that passed its schema; each broken rule
+is a Problem at a path of keys, which validate locates in the file like a schema error.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+# Letters and symbols that fonts draw as nothing: Hangul fillers and the blank braille pattern.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Control, format (zero-width, bidi), combining, space, line and paragraph separator characters.
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp"})
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One broken rule: where (keys into the document) and what was expected and found."""
+
+    keys: tuple
+    message: str
+
+
+def visible(text: str) -> bool:
+    """Return True when the text has at least one character a reader can see."""
+    if text.isascii():  # control characters are the schema's to refuse: here only spaces are unseen
+        return not text.isspace() and text != ""
+    return any(ch not in _BLANK_LETTERS and unicodedata.category(ch) not in _UNSEEN_CATEGORIES for ch in text)
+
+
+def is_absolute_url(value: str) -> bool:
+    """Return True for a value written as an absolute http(s) URL (the scheme in any case)."""
+    return value[:8].lower().startswith(("https://", "http://"))
+
+
+_SPACE = re.compile(r"\s")
+# The shape nearly every URL has: a lowercase host name, no credentials, no port, no odd character.
+_PLAIN_URL = re.compile(r"https?://[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?:/[!#-~]*)?", re.ASCII)
+
+
+def url_problem(value: str) -> str:
+    """Return what is wrong with an absolute http(s) URL as a page may publish it, or ""."""
+    if _PLAIN_URL.fullmatch(value):  # nothing to take apart (urlsplit and its properties: 4 µs a URL)
+        return ""
+    if not value.isprintable() or _SPACE.search(value):
+        return "it holds a space or an invisible character"
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # raises for a port that is not a number from 0 to 65535
+    except ValueError as error:
+        return str(error)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "it names no host"
+    if parts.username is not None or parts.password is not None:
+        return "it holds a user name or password, which every page would publish"
+    if port == 0:
+        return "port 0 is no port"
+    return ""
+
+
+def base_url_problem(value: str) -> str:
+    """Return what is wrong with a site's base URL (every absolute URL is built from it), or ""."""
+    problem = url_problem(value)
+    if problem:
+        return problem
+    if not value.isascii():
+        return "it holds characters outside ASCII: write the host in punycode (xn--...) and %-encode the path"
+    parts = urlsplit(value)
+    if parts.query or parts.fragment or value.endswith(("?", "#")):
+        return "it has a query or a fragment; a base URL is a folder"
+    segments = parts.path.split("/")[1:-1]
+    if "" in segments:
+        return "its path has an empty segment (//), which browsers read as another host"
+    if "." in segments or ".." in segments:
+        return "its path has a '.' or '..' segment"
+    return ""
+
+
+def problems(data: object, schema: str) -> Iterator[Problem]:
+    """Yield every rule a schema-valid document breaks."""
+    yield from _fractions(data, _integer_fields(schema))
+    if schema == "course":
+        yield from _course(data)
+    elif schema == "site":
+        yield from _site(data)
+    elif schema in ("users", "categories"):
+        for index, entry in enumerate(data):
+            yield from (_user if schema == "users" else _category)(entry, (index,))
+
+
+def _fractions(data: object, fields: tuple[tuple, ...]) -> Iterator[Problem]:
+    """Every number of the model is an integer: a YAML float (1.0) where the schema wants one is refused.
+
+    JSON Schema counts 1.0 as an integer; the feeds would then say "id": 1.0, and a page "50.0%".
+    A float anywhere else is a type error the schema reports already.
+    """
+    floats: list[tuple[tuple, float]] = []
+    for field in fields:
+        _floats_at(data, field, (), floats)
+    for keys, value in floats:
+        yield Problem(keys, f"expected an integer, found a number ({value}): write whole numbers without a point")
+
+
+def _floats_at(value: object, field: tuple, keys: tuple, found: list) -> None:
+    """Add (keys, value) to `found` for each float at a schema path ("*": every item of a list)."""
+    for depth, step in enumerate(field):
+        if step == "*":
+            if type(value) is list:
+                for index, item in enumerate(value):
+                    if type(item) is dict:
+                        _floats_at(item, field[depth + 1:], (*keys, *field[:depth], index), found)
+            return
+        if type(value) is not dict or step not in value:
+            return
+        value = value[step]
+    if type(value) is float:
+        found.append(((*keys, *field), value))
+
+
+@functools.cache
+def _integer_fields(schema: str) -> tuple[tuple, ...]:
+    """Return the path of every field the schema types as an integer: ("id",), ("categories", "*", "id")."""
+    from coursegen import schemas
+    found = []
+
+    def walk(rule: dict, path: tuple) -> None:
+        kinds = rule.get("type")
+        if kinds == "integer" or (isinstance(kinds, list) and "integer" in kinds):
+            found.append(path)
+        for name, child in rule.get("properties", {}).items():
+            walk(child, (*path, name))
+        if isinstance(rule.get("items"), dict):
+            walk(rule["items"], (*path, "*"))
+
+    walk(schemas.load(schema), ())
+    return tuple(found)
+
+
+MAX_NESTING = 64  # levels of quotes, lists and HTML a description may nest: sanitising is quadratic in depth
+
+
+def _course(data: dict) -> Iterator[Problem]:
+    if not visible(data["name"]):
+        yield Problem(("name",), "expected a name with at least one visible character, found only invisible ones")
+    description = data.get("description", "")
+    if description.count(">") > MAX_NESTING:  # a quote and a tag each take one: fewer cannot nest deeper
+        from coursegen.content.markdown import (
+            nesting_depth,  # Markdown's libraries only for the rare deep text
+        )
+
+        depth = nesting_depth(description)
+        if depth > MAX_NESTING:
+            yield Problem(("description",), f"expected quotes, lists and HTML nested at most {MAX_NESTING} "
+                                            f"levels deep, found {depth}")
+    og_image = data.get("og_image", "")
+    if is_absolute_url(og_image):
+        yield from _url(("og_image",), og_image)
+    if isinstance(data["created_by"], dict):
+        yield from _user(data["created_by"], ("created_by",))
+    for index, category in enumerate(data.get("categories", [])):
+        if isinstance(category, dict):
+            yield from _category(category, ("categories", index))
+
+
+def _site(data: dict) -> Iterator[Problem]:
+    if not visible(data["title"]):
+        yield Problem(("title",), "expected a title with at least one visible character, found only invisible ones")
+    problem = base_url_problem(data["base_url"])
+    if problem:
+        yield Problem(("base_url",), f"expected an absolute http(s) URL such as \"https://courses.example.org/\", "
+                                     f"but {problem}")
+    default_image = data.get("default_image", "")
+    if is_absolute_url(default_image):
+        yield from _url(("default_image",), default_image)
+    sizes = data.get("image_sizes", {})
+    order = [name for name in ("bigger", "big", "medium", "small") if name in sizes]
+    for larger, smaller in zip(order, order[1:]):
+        if sizes[larger] < sizes[smaller]:
+            yield Problem(("image_sizes", smaller), f"expected {smaller} to be no larger than {larger} "
+                                                    f"({sizes[larger]}), found {sizes[smaller]}")
+
+
+def _user(user: dict, keys: tuple) -> Iterator[Problem]:
+    if not visible(user["username"]):
+        yield Problem((*keys, "username"), "expected a username with at least one visible character")
+    avatar = user.get("avatar", "")
+    if avatar:
+        yield from _url((*keys, "avatar"), avatar)
+
+
+def _category(category: dict, keys: tuple) -> Iterator[Problem]:
+    if not visible(category["name"]):
+        yield Problem((*keys, "name"), "expected a name with at least one visible character, found only invisible ones")
+
+
+def _url(keys: tuple, value: str) -> Iterator[Problem]:
+    problem = url_problem(value) if is_absolute_url(value) else "it is not an absolute http(s) URL"
+    if problem:
+        yield Problem(keys, f"expected an absolute http(s) URL such as \"https://cdn.example.org/a.png\", "
+                            f"but {problem}")

@@ -1,0 +1,130 @@
+"""Titles, descriptions, Open Graph and JSON-LD values, with the fallbacks of SPEC section 3."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from coursegen.content.rules import is_absolute_url
+from coursegen.model import Course, SiteConfig
+
+DEFAULT_IMAGE_PATH = "assets/og-default.png"  # shipped with the generator, copied into every site
+DEFAULT_IMAGE_SIZE = (1200, 630)
+LOCK_DESCRIPTION = "An invite-only course. Only invited members can see its content."
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveMeta:
+    """The model's meta and Open Graph fields after every fallback: never empty."""
+
+    meta_title: str
+    meta_description: str
+    og_title: str
+    og_description: str
+    og_image: str  # absolute URL
+
+
+@dataclass(frozen=True, slots=True)
+class PageHead:
+    """Everything a page's <head> says about it; templates only print these values."""
+
+    title: str
+    description: str
+    canonical: str
+    og_type: str
+    og_title: str
+    og_description: str
+    og_image: str
+    og_image_alt: str
+    robots: str = ""  # "" means indexable
+    image_width: int | None = None
+    image_height: int | None = None
+
+    def values(self) -> dict:
+        """Return the head as the plain dict templates see (dataclasses.asdict copies deeply: 60 µs a page)."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+def effective_meta(course: Course, site: SiteConfig, excerpt: str, og_image: str) -> EffectiveMeta:
+    """Apply the fallbacks: og_title → meta_title → name; og_description → meta_description → excerpt.
+
+    `og_image` is the course's own image URL as images.py published it ("" for none): the authored
+    og_image, else the social card generated from image_original; then the site's default image.
+    """
+    meta_title = course.meta_title or course.name
+    meta_description = course.meta_description or excerpt or course.name
+    return EffectiveMeta(
+        meta_title=meta_title,
+        meta_description=meta_description,
+        og_title=course.og_title or meta_title,
+        og_description=course.og_description or meta_description,
+        og_image=og_image or default_image(site),
+    )
+
+
+def lock_description(course: Course) -> str:
+    """Return what a private course's lock screen may say: only what the editor wrote for sharing."""
+    return course.og_description or course.meta_description or LOCK_DESCRIPTION
+
+
+def absolute_image(site: SiteConfig, value: str) -> str:
+    """Return an authored image reference as an absolute URL ("" stays "")."""
+    if not value or is_absolute_url(value):
+        return value
+    return site.base_url + value.lstrip("/")
+
+
+def default_image(site: SiteConfig) -> str:
+    """Return the catalog's fallback og:image: site.yaml's default_image, else the shipped one."""
+    return absolute_image(site, site.default_image) or site.base_url + DEFAULT_IMAGE_PATH
+
+
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")  # embeddings, overrides and isolates
+
+
+def page_title(title: str, site: SiteConfig) -> str:
+    """Return a <title>: the page's own title, then the site's name.
+
+    A title holding bidi controls is isolated (U+2068 … U+2069): an override left open in a
+    course name would otherwise turn the site's name around too.
+    """
+    if title == site.title:
+        return title
+    if _BIDI_CONTROL.search(title):
+        title = f"\u2068{title}\u2069"
+    return f"{title} · {site.title}"
+
+
+def course_jsonld(course: Course, site: SiteConfig, url: str, description: str, image: str) -> dict:
+    """Return schema.org Course JSON-LD for an open course page (Google's Course info and Course list).
+
+    Only what the catalog knows: every course here is taken online, so one CourseInstance says
+    so; workload, schedule dates and prices are not in the model, so none are invented.
+    """
+    creator = {"@type": "Person", "name": course.created_by.real_name or course.created_by.username}
+    return {
+        "@context": "https://schema.org",
+        "@type": "Course",
+        "@id": url,
+        "name": course.name,
+        "description": description,
+        "url": url,
+        "courseCode": course.slug,
+        "image": image,
+        "inLanguage": site.language,
+        "dateCreated": course.created_at,
+        "creator": creator,
+        "provider": {"@type": "Organization", "name": site.title, "sameAs": site.base_url, "url": site.base_url},
+        "about": [category.name for category in course.categories],
+        "hasCourseInstance": [{"@type": "CourseInstance", "courseMode": "Online", "instructor": [creator]}],
+    }
+
+
+def item_list_jsonld(urls: list[str], first_position: int = 1) -> dict:
+    """Return schema.org ItemList JSON-LD of course page URLs, for a catalog page (Google's Course list)."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "itemListElement": [{"@type": "ListItem", "position": first_position + n, "url": url}
+                            for n, url in enumerate(urls)],
+    }
