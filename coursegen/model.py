@@ -55,6 +55,23 @@ class ImageSizes:
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A link of the site's navigation or footer (site.yaml `nav`, `footer_links`)."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    """Who runs the catalog (site.yaml `organization`): JSON-LD provider and og:site_name."""
+
+    name: str
+    url: str = ""
+    logo: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """The catalog's settings; every absolute URL is built from base_url."""
 
@@ -66,6 +83,14 @@ class SiteConfig:
     page_size: int = 24
     feed_page_size: int = 1000
     image_sizes: ImageSizes = ImageSizes()
+    join_url: str = ""  # absolute URL template with {id} and {slug}; "" for no join link (SPEC §7)
+    logo: str = ""  # a path under content/images/ (SPEC §8)
+    accent_color: str = ""  # "#rrggbb", at least 4.5:1 against white; "" for the built-in colour
+    nav: tuple[Link, ...] = ()
+    footer_links: tuple[Link, ...] = ()
+    footer_text: str = ""
+    organization: Organization | None = None
+    twitter_site: str = ""  # "@handle"
 
     base_path: str = "/"  # the path part of base_url ("/" or "/catalog/"): internal links start with it
 
@@ -121,6 +146,55 @@ class Category:
     description: str = ""
 
 
+class LessonType(str, Enum):
+    LESSON = "lesson"
+    QUIZ = "quiz"
+
+
+class Level(str, Enum):
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    """One lesson of a section, as the API's Course lists it (SPEC §7)."""
+
+    id: int
+    name: str
+    type: LessonType = LessonType.LESSON
+    published: bool = True  # status: published (default) | draft
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One section of the syllabus, in the order shown, with when it opens (SPEC §7)."""
+
+    id: int
+    name: str
+    lessons: tuple[Lesson, ...] = ()
+    drip_delay: int = 0  # structured courses: days after a member joins
+    dripped_at: str = ""  # scheduled courses: RFC 3339, when it opens
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """One payment price: an amount in the currency's minor units, once or every interval."""
+
+    unit_amount: int
+    currency: str  # ISO 4217, upper case
+    recurring_interval: str = ""  # "" (once) | week | month | year
+
+
+@dataclass(frozen=True, slots=True)
+class Paywall:
+    """One of the API's payment products; a course with none is free."""
+
+    name: str
+    payment_prices: tuple[Price, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Course:
     """One course as authored, with defaults applied and references resolved."""
@@ -145,6 +219,13 @@ class Course:
     description_key: str = ""  # digest of the Markdown description; its rendering is looked up by it
     member_count: int | None = None
     source: str = ""  # the course file, relative to the content directory
+    # What a learner decides on (SPEC §7): the syllabus, its order, and the facts catalogs compare.
+    sections: tuple[Section, ...] = ()
+    enforce_lessons_order: bool = False
+    language: str = ""  # BCP 47; "" for the site's language
+    level: Level | None = None
+    workload: str = ""
+    paywalls: tuple[Paywall, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

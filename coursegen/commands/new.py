@@ -27,6 +27,12 @@ OPTIONAL_HINTS = {
     "deleted": ("false", "true removes the course from every output"),
     "avg_completion_rate": ("0", "integer 0-100"),
     "member_count": ("0", "integer >= 0; never shown publicly when hide_member_count is true"),
+    "language": ("en", "BCP 47 tag of the course's language; falls back to site.yaml's language"),
+    "level": ("beginner", "beginner | intermediate | advanced"),
+    "workload": ('"6 weeks, about 3 hours a week"', "how much time the course asks, in words"),
+    "sections": ("[]", "the syllabus, in order: each {id, name, lessons: [{id, name}]}"),
+    "enforce_lessons_order": ("false", "true: lessons unlock in order"),
+    "paywalls": ("[]", "payment products: each {name, payment_prices: [{unit_amount, currency}]}; [] is free"),
 }
 
 

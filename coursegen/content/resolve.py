@@ -13,7 +13,13 @@ from coursegen.model import (
     Category,
     Course,
     CourseType,
+    Lesson,
+    LessonType,
+    Level,
+    Paywall,
+    Price,
     Privacy,
+    Section,
     SiteConfig,
     User,
 )
@@ -136,8 +142,28 @@ def _course(document: Document, registry: Registry, inline: dict[str, _Inline],
         deleted=data.get("deleted", False), avg_completion_rate=data.get("avg_completion_rate", 0),
         description_key=document.description_key, member_count=data.get("member_count"),
         source=document.source,
+        sections=tuple(_section(section) for section in data.get("sections", ())),
+        enforce_lessons_order=data.get("enforce_lessons_order", False),
+        language=data.get("language", ""), level=Level(data["level"]) if "level" in data else None,
+        workload=data.get("workload", "").strip(),
+        paywalls=tuple(_paywall(paywall) for paywall in data.get("paywalls", ())),
     )
     return course, []
+
+
+def _section(data: dict) -> Section:
+    lessons = tuple(Lesson(id=lesson["id"], name=lesson["name"].strip(), type=LessonType(lesson.get("type", "lesson")),
+                           published=lesson.get("status", "published") == "published")
+                    for lesson in data.get("lessons", ()))
+    return Section(id=data["id"], name=data["name"].strip(), lessons=lessons, drip_delay=data.get("drip_delay", 0),
+                   dripped_at=data.get("dripped_at", ""))
+
+
+def _paywall(data: dict) -> Paywall:
+    prices = tuple(Price(unit_amount=price["unit_amount"], currency=price["currency"],
+                         recurring_interval=price.get("recurring_interval", ""))
+                   for price in data["payment_prices"])
+    return Paywall(name=data["name"].strip(), payment_prices=prices)
 
 
 def _one_copy(text: str, *earlier: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from coursegen.content.files import Document
 from coursegen.content.schema import validate_document
 from coursegen.issues import Issue
-from coursegen.model import ImageSizes, SiteConfig
+from coursegen.model import ImageSizes, Link, Organization, SiteConfig
 
 
 def url_path(url: str) -> str:
@@ -31,4 +31,8 @@ def load_site(document: Document, base_url_override: str | None = None) -> tuple
     data["base_url"] = normalise_base_url(data["base_url"])
     data["base_path"] = url_path(data["base_url"])
     data["image_sizes"] = ImageSizes(**data.get("image_sizes", {}))
+    data["nav"] = tuple(Link(**link) for link in data.get("nav", ()))
+    data["footer_links"] = tuple(Link(**link) for link in data.get("footer_links", ()))
+    if "organization" in data:
+        data["organization"] = Organization(**data["organization"])
     return SiteConfig(**data), []
