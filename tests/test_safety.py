@@ -367,3 +367,28 @@ def test_same_content_in_different_folders_builds_byte_identical(project, tmp_pa
     time.sleep(1.1)
     assert main(["build", "--quiet", "--content", str(other / "content"), "--out", str(other / "output")]) == 0
     assert snapshot(project.out) == snapshot(other / "output")
+
+
+@pytest.mark.parametrize("prefix", [".output.building-", ".output.building-cards-"])
+def test_ctrl_c_inside_mkdtemp_leaves_no_staging_folder(project, monkeypatch, prefix):
+    """Ctrl-C that lands just after a staging folder is made, before the build knows its name.
+
+    SIGINT is sent to this very process from inside mkdtemp, after its mkdir: the build must still
+    exit 130 with the folder removed (it is held until the name is known, then raised).
+    """
+    import tempfile
+    assert project.build("--quiet") == 0
+    before = snapshot(project.out)
+    real_mkdtemp = tempfile.mkdtemp
+
+    def interrupted_mkdtemp(*args, **kwargs):
+        made = real_mkdtemp(*args, **kwargs)
+        if kwargs.get("prefix", "").startswith(prefix) and kwargs["prefix"].count("-") == prefix.count("-"):
+            os.kill(os.getpid(), signal.SIGINT)
+        return made
+
+    monkeypatch.setattr(tempfile, "mkdtemp", interrupted_mkdtemp)
+    project.write("courses/first.yaml", course(1, "First, edited"))  # a build that has pages to write
+    assert project.build("--quiet") == 130
+    assert snapshot(project.out) == before
+    assert not [p.name for p in project.root.iterdir() if p.name.startswith((".output.building-", ".output.old-"))]

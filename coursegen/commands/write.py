@@ -22,6 +22,7 @@ from coursegen.issues import BuildFailed, CacheDamaged, CoursegenError, Issue
 from coursegen.model import Catalog
 from coursegen.output import folder, manifest
 from coursegen.output.staging import Staging
+from coursegen.parallel import interrupts_held
 from coursegen.privacy import listed_courses, needs_description
 from coursegen.site import ASSETS, cards, feeds, pages, render, search, sitemap
 from coursegen.site.descriptions import CourseDescriptions
@@ -111,9 +112,12 @@ def _written(staging: Staging, options: Options, progress: Callable[[str], None]
         listings.update(pages.listing_pages(replace(context, cards=cache.cards)))
         _write_site_files(staging, catalog, _merge(course_pages, listings), rendered, images, keys, cache, options.preview)
 
-    # Named as staging folders are, so that the next build removes it if this one is killed.
-    card_folder = tempfile.mkdtemp(prefix=f".{staging.out.name}.building-cards-", dir=staging.out.parent)
+    # Named as staging folders are, so that the next build removes it if this one is killed; made
+    # with Ctrl-C held, so that one raised inside mkdtemp cannot leave it behind unnamed.
+    card_folder = None
     try:
+        with interrupts_held():
+            card_folder = tempfile.mkdtemp(prefix=f".{staging.out.name}.building-cards-", dir=staging.out.parent)
         plan = render.PagePlan(env, {}, {}, card_folder, rendered)
         progress(f"writing {len(course_pages)} course pages")
         # Course pages need nothing from the listings: the workers render them while this
@@ -122,7 +126,8 @@ def _written(staging: Staging, options: Options, progress: Callable[[str], None]
         progress(f"writing {len(listings)} listing pages")
         more = render.write_pages(staging, listings, plan, cache, options.jobs)
     finally:
-        shutil.rmtree(card_folder, ignore_errors=True)
+        if card_folder is not None:
+            shutil.rmtree(card_folder, ignore_errors=True)
     cache.pages = {path: digest for path, digest in cache.pages.items() if path in staging.files}
     cache.template_references = plan.references
     staging.finish(manifest.manifest(staging.files, catalog, slugs, preview=options.preview))

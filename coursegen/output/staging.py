@@ -28,6 +28,7 @@ from coursegen.output.manifest import (
     read_manifest_sections,
 )
 from coursegen.output.record import UNTRUSTED, Record, forget_others
+from coursegen.parallel import interrupts_held
 
 
 class Staging:
@@ -98,13 +99,11 @@ class Staging:
                 self.removed.add(path)
             return
         remove_entry(self.spare)  # unknown content: start from nothing
-        root = tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent)
-        try:
-            self.root = Path(root)  # known at once, so that discard() removes it whenever Ctrl-C comes
-            os.chmod(root, 0o755)  # mkdtemp makes it private; a web server must be able to read the site
-        except BaseException:  # Ctrl-C in this very moment: leave no folder behind
-            shutil.rmtree(root, ignore_errors=True)
-            raise
+        # Ctrl-C is held until the folder is known, so that discard() removes it whenever it comes:
+        # raised inside mkdtemp, after its mkdir, it would leave a folder no one knows of.
+        with interrupts_held():
+            self.root = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent))
+        os.chmod(self.root, 0o755)  # mkdtemp makes it private; a web server must be able to read the site
 
     def _same_objects_as_previous(self, files: object) -> dict[str, str] | None:
         """Return the spare's path -> sha256, sharing the live map's strings wherever the two agree.
