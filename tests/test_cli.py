@@ -27,7 +27,7 @@ def test_build_defaults_to_content_and_output_in_the_current_directory(project):
     result = run("build", cwd=project.root)
     assert result.returncode == 0, result.stderr
     assert (project.root / "output/public/courses/here/index.html").is_file()
-    assert "built 1 courses (1 open)" in result.stdout
+    assert "built 1 course (1 open)" in result.stdout
 
 
 def test_failed_build_leaves_previous_output_untouched(project, capsys):

@@ -104,7 +104,8 @@ def summary_line(summary: dict) -> str:
     if summary.get("up_to_date"):
         return f"output is up to date: no input changed ({summary['seconds']:.2f} s)"
     by_privacy = ", ".join(f"{count} {name}" for name, count in summary["courses"].items()) or "no courses"
-    return (f"built {sum(summary['courses'].values())} courses ({by_privacy}): "
-            f"{summary['pages']} pages, {summary['feeds']} feed files, {summary['files']} files, "
+    return (f"built {_plural(sum(summary['courses'].values()), 'course')} ({by_privacy}): "
+            f"{_plural(summary['pages'], 'page')}, {_plural(summary['feeds'], 'feed file')}, "
+            f"{_plural(summary['files'], 'file')}, "
             f"images {summary['images']['made']} made and {summary['images']['reused']} from the cache "
             f"in {summary['seconds']:.2f} s")

@@ -51,5 +51,5 @@ def test_build_reports_its_stages(project):
 def test_piped_build_prints_only_the_summary(project):
     project.add(course(1, "One"))
     result = run("build", "--content", str(project.content), "--out", str(project.out))
-    assert result.stderr == "" and result.stdout.startswith("built 1 courses (1 open)")
+    assert result.stderr == "" and result.stdout.startswith("built 1 course (1 open)")
     assert len(result.stdout.splitlines()) == 1
