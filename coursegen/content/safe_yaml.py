@@ -5,7 +5,8 @@ here, from the nodes, so that every refusal names its line and column: keys that
 something other than text (`on:` is a boolean, `1:` an integer), tags (`!!binary`, `!!python/…`,
 `!custom`), merge keys (`<<:` would decide a field around the duplicate-key rule), aliases (an
 expansion bomb, and a value at two places), duplicate keys, integers outside 64 bits and numbers
-that are not finite (the feeds cannot carry either), and nesting deeper than any content needs.
+that are not finite (the feeds cannot carry either), nesting deeper than any content needs, and
+Unicode noncharacters (HTML refuses them), written as they are or as escapes.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class YamlProblem(Exception):
 def parse(text: str) -> object:
     """Return the plain data of one YAML document; raise yaml.YAMLError or YamlProblem, both located."""
     _refuse_other_line_breaks(text)
+    _refuse_noncharacters(text)
     loader = Loader(text)
     try:
         node = loader.get_single_node()
@@ -55,7 +57,9 @@ def parse(text: str) -> object:
         return None
     # An alias (*name) needs an anchor (&name): without "&" in the text no node can be met twice,
     # and the valid path skips remembering every node it builds.
-    return _Builder(track=("&" in text)).value(node, 0)
+    # A noncharacter can also be written as an escape ("\uFFFF") in a quoted value: only then is
+    # every text value searched for one.
+    return _Builder(track=("&" in text), escapes=("\\u" in text or "\\U" in text)).value(node, 0)
 
 
 _OTHER_LINE_BREAKS = {"\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR", "\x85": "NEXT LINE"}
@@ -70,6 +74,24 @@ def _refuse_other_line_breaks(text: str) -> None:
             raise YamlProblem(f"U+{ord(character):04X} ({name}) is a line break to YAML but not to editors, so "
                               f"the lines of every message after it would not match: remove it",
                               line, at - (text.rfind("\n", 0, at) + 1) + 1)
+
+
+# Unicode's 66 noncharacters: permanently unassigned, and a parse error in HTML ("noncharacter in
+# the input stream"), so no page or feed may carry one.
+_NONCHARACTER = re.compile("[\ufdd0-\ufdef" + "".join(f"{chr(plane | 0xFFFE)}{chr(plane | 0xFFFF)}"
+                                                      for plane in range(0, 0x110000, 0x10000)) + "]")
+
+
+def _noncharacter_message(character: str) -> str:
+    return f"U+{ord(character):04X} is a Unicode noncharacter, which no web page may hold: remove it"
+
+
+def _refuse_noncharacters(text: str) -> None:
+    found = _NONCHARACTER.search(text) if not text.isascii() else None
+    if found:
+        at = found.start()
+        raise YamlProblem(_noncharacter_message(found.group()), text.count("\n", 0, at) + 1,
+                          at - (text.rfind("\n", 0, at) + 1) + 1)
 
 
 def compose(text: str) -> yaml.Node | None:
@@ -90,8 +112,9 @@ _KEY_TYPES = {bool: "a boolean", int: "an integer", float: "a number", type(None
 class _Builder:
     """Builds plain values from a node tree, refusing what the module docstring lists."""
 
-    def __init__(self, *, track: bool):
+    def __init__(self, *, track: bool, escapes: bool = False):
         self.seen: set[int] | None = set() if track else None
+        self.escapes = escapes  # the text has \u or \U escapes: a text value may hold a noncharacter
 
     def value(self, node: yaml.Node, depth: int) -> object:
         if self.seen is not None:
@@ -102,6 +125,9 @@ class _Builder:
         tag, kind = node.tag, type(node)
         if kind is yaml.ScalarNode:
             if tag == _STR:
+                found = _NONCHARACTER.search(node.value) if self.escapes else None
+                if found:
+                    raise _problem(node, _noncharacter_message(found.group()))
                 return node.value
             if tag in _SCALARS:
                 return _checked_number(node, _SCALARS[tag](node))
@@ -115,7 +141,7 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> dict:
         mapping: dict[str, object] = {}
-        plain = self.seen is None  # no anchor in the file: a text value is taken as it is, without a call
+        plain = self.seen is None and not self.escapes  # no anchor nor escape: a text value is taken as it is
         for key_node, value_node in node.value:
             # A plain text key, the common case, without a call; anything else is _key's to judge.
             key = key_node.value if key_node.tag == _STR and type(key_node) is yaml.ScalarNode else self._key(key_node)
