@@ -20,6 +20,7 @@ class Registry:
     user_ids: dict[int, str] = field(default_factory=dict)  # id -> username
     category_ids: dict[int, str] = field(default_factory=dict)  # id -> slug
     category_names: dict[str, str] = field(default_factory=dict)  # name as uniqueness compares it -> slug
+    user_names: dict[str, str] = field(default_factory=dict)  # username as uniqueness compares it -> username
 
 
 def load_registry(categories: Document | None, users: Document | None) -> tuple[Registry, list[Issue]]:
@@ -47,8 +48,14 @@ def load_registry(categories: Document | None, users: Document | None) -> tuple[
                 issues.append(located(users, (index, field_name),
                                   f"{'username' if field_name == 'username' else 'user id'} "
                                   f"{getattr(user, field_name)!r} is defined twice"))
+        earlier = registry.user_names.get(name_key(user.username))
+        if earlier is not None and earlier != user.username:  # "Ada" beside "ada": no reader tells them apart
+            issues.append(located(users, (index, "username"),
+                                  f"{user.username!r} differs from the username {earlier!r} only in case, width or "
+                                  f"invisible characters: expected usernames a reader can tell apart"))
         registry.users.setdefault(user.username, user)
         registry.user_ids.setdefault(user.id, user.username)
+        registry.user_names.setdefault(name_key(user.username), user.username)
     return registry, issues
 
 
