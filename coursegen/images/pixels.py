@@ -28,7 +28,7 @@ def inspect(data: bytes) -> SourceInfo | str:
     try:
         with _quiet(), Image.open(io.BytesIO(data)) as image:
             if image.format not in SOURCE_FORMATS:
-                return f"is a {image.format} image; expected JPEG, PNG, WebP or GIF"
+                return f"is {_article(image.format)} {image.format} image; expected JPEG, PNG, WebP or GIF"
             width, height = image.size
             if width * height > MAX_PIXELS:
                 return _bomb(f"{width}×{height} pixels")
@@ -282,3 +282,8 @@ def _encode(image: Image.Image, fmt: str) -> Encoded:
     buffer = io.BytesIO()
     image.save(buffer, **_SAVE[fmt])
     return Encoded(buffer.getvalue(), *image.size)
+
+
+def _article(format_name: str) -> str:
+    """Return "an" before a format name read letter by letter with a vowel sound (ICO, MPO, SGI), else "a"."""
+    return "an" if format_name[:1] in "AEFHILMNORSX" else "a"

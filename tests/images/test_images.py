@@ -302,10 +302,12 @@ def test_bad_files_are_located_errors(project, tmp_path):
     project.write("images/notes.png", "just text, not pixels")
     project.write("images/cut.jpg", encode(Image.new("RGB", (400, 400), RED), "JPEG")[:600])
     project.write("images/old.bmp", encode(Image.new("RGB", (40, 40)), "BMP"))
+    project.write("images/icon.png", encode(Image.new("RGB", (32, 32)), "ICO"))
     project.write("images/bomb.png", png_claiming(40_000, 40_000))
     cases = {"escape.png": "is a link to a file outside", "folder.png": "is not a file",
              "notes.png": "is not an image: expected a JPEG, PNG, WebP or GIF file",
              "cut.jpg": "is truncated or corrupt", "old.bmp": "is a BMP image; expected JPEG, PNG, WebP or GIF",
+             "icon.png": "is an ICO image; expected JPEG, PNG, WebP or GIF",
              "bomb.png": "refused as a possible decompression bomb"}
     for name, expected in cases.items():
         (issue,) = issues_for(project, image_original=f"images/{name}")
