@@ -14,6 +14,7 @@ from pathlib import Path
 
 from coursegen.cli import main
 from tests import golden
+from tests.content import test_brand_rules
 from tests.conftest import CATEGORIES, SITE, USERS, Project, course
 
 CASES = Path(__file__).parent / "cases" / "invalid"
@@ -40,6 +41,7 @@ def main_refresh() -> None:
     for case in sorted(CASES.glob("*.yaml")):
         lines += [f"== {case.name}", *report(case), ""]
     (CASES / "expected.txt").write_text("\n".join(lines), "utf-8")
+    test_brand_rules.refresh()  # the site.yaml cases in cases/invalid/site/
     golden.refresh()
 
 

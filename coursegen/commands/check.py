@@ -64,7 +64,7 @@ def check(options: Options, cache: BuildCache | None = None, progress: Callable[
         if resolver is not None:
             resolver.add(document)  # and the document, its data included, can go
     if site is not None:
-        found, problems = check_images(options.content, site_doc, sizes, images_seen, seen)  # default_image
+        found, problems = check_images(options.content, site_doc, sizes, images_seen, seen)  # default_image, logo
         sources.update(found)
         issues += problems
     if resolver is None:

@@ -214,6 +214,8 @@ def _expected(kind: str, rule: object, instance: object, schema: dict, keys: tup
             return f"expected text without control characters, found {found}"
         if keys == ("name",):
             return "expected a name with at least one visible character, found only spaces"
+        if "x-expected" in schema:  # a pattern's own words: "a colour written #rrggbb", not its regular expression
+            return f"expected {schema['x-expected']}, found {found}"
         return f"expected text matching {rule}, found {found}"
     if kind == "format":
         return (f"expected an RFC 3339 date-time with a timezone, such as "

@@ -24,9 +24,9 @@ URL_FIELDS = ("og_image", "default_image")  # an absolute URL is allowed there t
 
 def check_images(content: Path, document: Document, sizes: ImageSizes, cache: ImageCache,
                  seen: dict[str, SourceImage | str]) -> tuple[dict[str, SourceImage], list[Issue]]:
-    """Check the image paths of a course file (or site.yaml's default_image); warn when a source is too small."""
+    """Check the image paths of a course file (or site.yaml's default_image and logo); warn when a source is too small."""
     found, issues = {}, []
-    for name in ("image_original", "og_image", "default_image"):
+    for name in ("image_original", "og_image", "default_image", "logo"):
         value = document.data.get(name) if isinstance(document.data, dict) else None
         if not isinstance(value, str) or (name in URL_FIELDS and is_absolute_url(value)):
             continue

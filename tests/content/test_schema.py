@@ -16,11 +16,11 @@ CASES = Path(__file__).parents[1] / "cases" / "invalid"
 EXPECTED = CASES / "expected.txt"
 
 
-def expected_errors() -> dict[str, list[str]]:
+def expected_errors(expected: Path = EXPECTED) -> dict[str, list[str]]:
     """Read expected.txt: a line `== case.yaml` starts a case; the lines after it are its errors."""
     cases: dict[str, list[str]] = {}
     current = None
-    for line in EXPECTED.read_text("utf-8").splitlines():
+    for line in expected.read_text("utf-8").splitlines():
         if line.startswith("== "):
             current = cases.setdefault(line[3:], [])
         elif line.strip():
