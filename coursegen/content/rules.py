@@ -88,10 +88,7 @@ def problems(data: object, schema: str) -> Iterator[Problem]:
     if schema == "course":
         yield from _course(data)
     elif schema == "site":
-        from coursegen.content.brand import brand_problems  # it builds on this module's rules
-
         yield from _site(data)
-        yield from brand_problems(data)
     elif schema in ("users", "categories"):
         for index, entry in enumerate(data):
             yield from (_user if schema == "users" else _category)(entry, (index,))

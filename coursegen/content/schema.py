@@ -10,6 +10,7 @@ from functools import cache
 
 from coursegen import schemas
 from coursegen.content import rules
+from coursegen.content.brand import brand_problems
 from coursegen.content.files import Document, locate
 from coursegen.issues import Issue
 
@@ -105,7 +106,8 @@ def validate_document(document: Document, schema: str) -> list[Issue]:
     if document.data is None:
         return [Issue(document.display, 1, 1, "", "the file is empty; expected a YAML document")]
     if is_valid(document.data, schema):
-        return [_issue(document, problem.keys, problem.message) for problem in rules.problems(document.data, schema)]
+        found = [*rules.problems(document.data, schema), *(brand_problems(document.data) if schema == "site" else ())]
+        return [_issue(document, problem.keys, problem.message) for problem in found]
     errors = sorted(_validator(schema).iter_errors(document.data), key=lambda e: list(map(str, e.absolute_path)))
     issues = []
     for error in errors:
