@@ -25,6 +25,7 @@ from coursegen.output.staging import Staging
 from coursegen.parallel import interrupts_held
 from coursegen.privacy import listed_courses, needs_description
 from coursegen.site import ASSETS, cards, feeds, pages, render, search, sitemap
+from coursegen.site.brand import brand_stylesheet
 from coursegen.site.descriptions import CourseDescriptions
 
 
@@ -148,6 +149,9 @@ def _write_site_files(staging: Staging, catalog: Catalog, planned: dict, rendere
         staging.write(f"public/{path}", content, "generator")
     index, cache.search_entries = search.search_index(catalog, rendered, keys, cache.search_entries, preview=preview)
     staging.write_pieces("public/search.json", index, "courses")
+    stylesheet = brand_stylesheet(catalog.site)
+    if stylesheet is not None:
+        staging.write(f"public/{stylesheet[0]}", stylesheet[1], "site.yaml")
     for asset in sorted(ASSETS.iterdir()):
         staging.write(f"public/assets/{asset.name}", asset.read_bytes(), f"coursegen/assets/{asset.name}")
     staging.write("public/favicon.ico", (ASSETS / "favicon.ico").read_bytes(), "coursegen/assets/favicon.ico")

@@ -16,6 +16,7 @@ from coursegen.content.rules import is_absolute_url
 from coursegen.images import pixels
 from coursegen.images.cache import ImageCache
 from coursegen.images.derived import Encoded, Spec
+from coursegen.images.logo import LOGO_SPEC, render_logo
 from coursegen.images.refs import IMAGES_DIR
 from coursegen.incremental.keys import image_key
 from coursegen.issues import CoursegenError
@@ -65,7 +66,8 @@ class ImageSet:
     """The result of phase two for images: each course's images and the files to write under public/."""
 
     courses: dict[int, CourseImages] = field(default_factory=dict)
-    site: SiteConfig | None = None  # the settings, with a path default_image replaced by its published URL
+    site: SiteConfig | None = None  # the settings: a path default_image replaced by its published URL, logo by its file
+    logo: Picture | None = None  # the site's logo as published (site.yaml `logo`)
     files: dict[str, bytes] = field(default_factory=dict)  # "images/<hash>.<ext>" → bytes
     sources: dict[str, str] = field(default_factory=dict)  # same keys → source image path, for the manifest
     made: int = 0
@@ -100,7 +102,31 @@ def publish_images(catalog: Catalog, cache: ImageCache, *, preview: bool) -> Ima
     if default is not None:
         picture = made[default.digest, site_plan["og"][1]]
         result.site = replace(catalog.site, default_image=catalog.site.base_url + picture.path)
+    logo = catalog.images.get(catalog.site.logo)
+    if logo is not None:
+        result.logo = _logo(logo, cache, result)
+        # The settings name the published file, so that every page's key (site_key) changes with it.
+        result.site = replace(result.site, logo=result.logo.path)
     return result
+
+
+def _logo(source: SourceImage, cache: ImageCache, result: ImageSet) -> Picture:
+    """Return the site's logo as published: made once, then taken from the cache while its source is unchanged."""
+    key = derivative_key(source.digest, LOGO_SPEC)
+    encoded = cache.derived(key)
+    if encoded is None:
+        data = source.file.read_bytes()
+        if hashlib.sha256(data).hexdigest() != source.digest:
+            raise CoursegenError(f"{source.path} changed during the build; run it again")
+        encoded = render_logo(data)
+        cache.store_derived(key, encoded)
+        result.made += 1
+    else:
+        result.reused += 1
+    path = f"{IMAGES_DIR}/{key}.{LOGO_SPEC.extension}"
+    result.files[path] = encoded.data
+    result.sources[path] = source.path
+    return Picture(path, encoded.width, encoded.height)
 
 
 def _plan(course: Course, catalog: Catalog, preview: bool) -> dict[str, tuple[SourceImage, Spec]]:

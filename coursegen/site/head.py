@@ -114,10 +114,25 @@ def course_jsonld(course: Course, site: SiteConfig, url: str, description: str, 
         "inLanguage": site.language,
         "dateCreated": course.created_at,
         "creator": creator,
-        "provider": {"@type": "Organization", "name": site.title, "sameAs": site.base_url, "url": site.base_url},
+        "provider": provider_jsonld(site),
         "about": [category.name for category in course.categories],
         "hasCourseInstance": [{"@type": "CourseInstance", "courseMode": "Online", "instructor": [creator]}],
     }
+
+
+def provider_jsonld(site: SiteConfig) -> dict:
+    """Return who offers the courses: site.yaml's organization (its logo, else the site's), else the site itself.
+
+    site.logo is the published file's path by now (images.publish_images replaced the authored one).
+    """
+    organization = site.organization
+    if organization is None:
+        return {"@type": "Organization", "name": site.title, "sameAs": site.base_url, "url": site.base_url}
+    provider = {"@type": "Organization", "name": organization.name, "url": organization.url or site.base_url}
+    logo = organization.logo or (site.base_url + site.logo if site.logo else "")
+    if logo:
+        provider["logo"] = logo
+    return provider
 
 
 def item_list_jsonld(urls: list[str], first_position: int = 1) -> dict:

@@ -259,7 +259,7 @@ def _values(context: RenderContext, **values) -> dict:
     """Return a page's values as templates see them: plain data only (the sandbox reads nothing else)."""
     values["head"] = values["head"].values()
     values.setdefault("jsonld", None)
-    values["site"] = views.site_view(context.catalog.site, preview=context.preview)
+    values["site"] = views.site_view(context.catalog.site, preview=context.preview, logo=context.images.logo)
     return values
 
 

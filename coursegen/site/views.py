@@ -6,21 +6,37 @@ unless it is added here, on purpose.
 
 from __future__ import annotations
 
-from coursegen.images.publish import CourseImages
+from coursegen.images.publish import CourseImages, Picture
 from coursegen.model import Category, Course, CourseType, Rendered, SiteConfig
+from coursegen.site.brand import brand_stylesheet
 from coursegen.urls import category_path, course_path, link, type_path
 
 SEARCH_INDEX = "search.json"
 SEARCH_SCRIPT = "assets/search.js"
 
 
-def site_view(site: SiteConfig, *, preview: bool) -> dict:
-    """Return what every template may know about the site."""
+def site_view(site: SiteConfig, *, preview: bool, logo: Picture | None = None) -> dict:
+    """Return what every template may know about the site, its brand (SPEC §8) included."""
     return {"title": site.title, "description": site.description, "language": site.language,
             "locale": og_locale(site.language),
             "home": site.base_path, "preview": preview,
             "search_index": site.base_path + SEARCH_INDEX, "search_script": site.base_path + SEARCH_SCRIPT,
-            "feed": site.base_path + "feeds/open.feed.json"}
+            "feed": site.base_path + "feeds/open.feed.json",
+            **brand_view(site, logo)}
+
+
+def brand_view(site: SiteConfig, logo: Picture | None) -> dict:
+    """Return the brand's values: each empty ("", [] or None) when site.yaml does not set it."""
+    stylesheet = brand_stylesheet(site)
+    return {
+        "site_name": site.organization.name if site.organization else site.title,  # og:site_name
+        "logo": {"src": site.base_path + logo.path, "width": logo.width, "height": logo.height} if logo else None,
+        "nav": [{"title": item.title, "url": item.url} for item in site.nav],
+        "footer_links": [{"title": item.title, "url": item.url} for item in site.footer_links],
+        "footer_text": site.footer_text,
+        "twitter_site": site.twitter_site,
+        "brand_css": site.base_path + stylesheet[0] if stylesheet else "",
+    }
 
 
 def og_locale(language: str) -> str:
