@@ -126,8 +126,24 @@ def badge() -> Image.Image:
     return image
 
 
+def logo() -> Image.Image:
+    """The example site's logo (site.yaml `logo`): an open book on a rounded square in the accent colour,
+    transparent around it, so that it sits on the header's light and dark backgrounds alike."""
+    image = Image.new("RGBA", (192, 192), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((8, 8, 184, 184), 40, fill=(11, 110, 79, 255))  # accent_color #0b6e4f
+    for side in (-1, 1):  # two pages, bowed from the spine at x = 96
+        outer = 96 + side * 64
+        draw.polygon([(96, 62), (outer, 50), (outer, 138), (96, 150)], fill=(255, 255, 255, 255))
+        for row in range(4):  # lines of text on each page
+            y = 72 + row * 16
+            draw.line([(96 + side * 12, y + 4), (96 + side * 52, y - 3)], fill=(11, 110, 79, 255), width=5)
+    draw.line([(96, 58), (96, 152)], fill=(8, 77, 55, 255), width=4)
+    return image
+
+
 IMAGES = {"landscapes.jpg": sunset, "ocean.jpg": ocean, "code.jpg": code, "jazz.jpg": vinyl,
-          "mosaic.jpg": mosaic, "badge.png": badge}
+          "mosaic.jpg": mosaic, "badge.png": badge, "logo.png": logo}
 
 
 def main() -> None:
