@@ -108,7 +108,10 @@ def test_the_shape_test_sees_a_cycle_and_an_upward_import():
 
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_check_and_an_up_to_date_build_never_import_pillow_or_jinja2(project, command):
-    """`check` and a build with nothing to do are what editors and CI run most: they stay light."""
+    """`check` and a build with nothing to do are what editors and CI run most: they stay light.
+
+    Babel (CLDR's data) too: check loads it only for a course that names a language or has prices.
+    """
     from tests.conftest import course
 
     project.add(course(1, "One", image_original="images/a.png"), course(2, "Two", privacy="secret",
@@ -132,7 +135,7 @@ def test_check_and_an_up_to_date_build_never_import_pillow_or_jinja2(project, co
         assert status == 0, status
         if {command!r} == "build":
             assert "up to date" in printed.getvalue(), printed.getvalue()
-        heavy = sorted(name for name in sys.modules if name.split(".")[0] in ("PIL", "jinja2", "cmarkgfm", "nh3"))
+        heavy = sorted(name for name in sys.modules if name.split(".")[0] in ("PIL", "jinja2", "cmarkgfm", "nh3", "babel"))
         print(heavy)
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=project.root,

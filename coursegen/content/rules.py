@@ -7,61 +7,16 @@ is a Problem at a path of keys, which validate locates in the file like a schema
 from __future__ import annotations
 
 import functools
-import re
-import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-# Letters and symbols that fonts draw as nothing: Hangul fillers and the blank braille pattern.
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-# Control, format (zero-width, bidi), combining, space, line and paragraph separator characters.
-_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp"})
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One broken rule: where (keys into the document) and what was expected and found."""
-
-    keys: tuple
-    message: str
-
-
-def visible(text: str) -> bool:
-    """Return True when the text has at least one character a reader can see."""
-    if text.isascii():  # control characters are the schema's to refuse: here only spaces are unseen
-        return not text.isspace() and text != ""
-    return any(ch not in _BLANK_LETTERS and unicodedata.category(ch) not in _UNSEEN_CATEGORIES for ch in text)
+from coursegen.content import syllabus_rules
+from coursegen.content.problem import Problem, url_problem, visible
 
 
 def is_absolute_url(value: str) -> bool:
     """Return True for a value written as an absolute http(s) URL (the scheme in any case)."""
     return value[:8].lower().startswith(("https://", "http://"))
-
-
-_SPACE = re.compile(r"\s")
-# The shape nearly every URL has: a lowercase host name, no credentials, no port, no odd character.
-_PLAIN_URL = re.compile(r"https?://[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?:/[!#-~]*)?", re.ASCII)
-
-
-def url_problem(value: str) -> str:
-    """Return what is wrong with an absolute http(s) URL as a page may publish it, or ""."""
-    if _PLAIN_URL.fullmatch(value):  # nothing to take apart (urlsplit and its properties: 4 µs a URL)
-        return ""
-    if not value.isprintable() or _SPACE.search(value):
-        return "it holds a space or an invisible character"
-    try:
-        parts = urlsplit(value)
-        port = parts.port  # raises for a port that is not a number from 0 to 65535
-    except ValueError as error:
-        return str(error)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return "it names no host"
-    if parts.username is not None or parts.password is not None:
-        return "it holds a user name or password, which every page would publish"
-    if port == 0:
-        return "port 0 is no port"
-    return ""
 
 
 def base_url_problem(value: str) -> str:
@@ -84,7 +39,7 @@ def base_url_problem(value: str) -> str:
 
 def problems(data: object, schema: str) -> Iterator[Problem]:
     """Yield every rule a schema-valid document breaks."""
-    yield from _fractions(data, _integer_fields(schema))
+    yield from _fractions(data, fields_of(schema, "integer"))
     if schema == "course":
         yield from _course(data)
     elif schema == "site":
@@ -100,38 +55,38 @@ def _fractions(data: object, fields: tuple[tuple, ...]) -> Iterator[Problem]:
     JSON Schema counts 1.0 as an integer; the feeds would then say "id": 1.0, and a page "50.0%".
     A float anywhere else is a type error the schema reports already.
     """
-    floats: list[tuple[tuple, float]] = []
     for field in fields:
-        _floats_at(data, field, (), floats)
-    for keys, value in floats:
-        yield Problem(keys, f"expected an integer, found a number ({value}): write whole numbers without a point")
+        for keys, value in values_at(data, field):
+            if type(value) is float:
+                yield Problem(keys, f"expected an integer, found a number ({value}): write whole numbers without a point")
 
 
-def _floats_at(value: object, field: tuple, keys: tuple, found: list) -> None:
-    """Add (keys, value) to `found` for each float at a schema path ("*": every item of a list)."""
+def values_at(value: object, field: tuple, keys: tuple = ()) -> Iterator[tuple[tuple, object]]:
+    """Yield (keys, value) for each value at a schema path ("*": every item of a list)."""
     for depth, step in enumerate(field):
         if step == "*":
             if type(value) is list:
                 for index, item in enumerate(value):
-                    if type(item) is dict:
-                        _floats_at(item, field[depth + 1:], (*keys, *field[:depth], index), found)
+                    yield from values_at(item, field[depth + 1:], (*keys, *field[:depth], index))
             return
         if type(value) is not dict or step not in value:
             return
         value = value[step]
-    if type(value) is float:
-        found.append(((*keys, *field), value))
+    yield (*keys, *field), value
 
 
 @functools.cache
-def _integer_fields(schema: str) -> tuple[tuple, ...]:
-    """Return the path of every field the schema types as an integer: ("id",), ("categories", "*", "id")."""
+def fields_of(schema: str, kind: str) -> tuple[tuple, ...]:
+    """Return the path of every field the schema types or formats as `kind`: ("id",), ("categories", "*", "id").
+
+    `kind` is a type ("integer") or a format ("date-time").
+    """
     from coursegen import schemas
     found = []
 
     def walk(rule: dict, path: tuple) -> None:
         kinds = rule.get("type")
-        if kinds == "integer" or (isinstance(kinds, list) and "integer" in kinds):
+        if kind == kinds or (isinstance(kinds, list) and kind in kinds) or rule.get("format") == kind:
             found.append(path)
         for name, child in rule.get("properties", {}).items():
             walk(child, (*path, name))
@@ -166,6 +121,7 @@ def _course(data: dict) -> Iterator[Problem]:
     for index, category in enumerate(data.get("categories", [])):
         if isinstance(category, dict):
             yield from _category(category, ("categories", index))
+    yield from syllabus_rules.course_problems(data)
 
 
 def _site(data: dict) -> Iterator[Problem]:
@@ -178,6 +134,7 @@ def _site(data: dict) -> Iterator[Problem]:
     default_image = data.get("default_image", "")
     if is_absolute_url(default_image):
         yield from _url(("default_image",), default_image)
+    yield from syllabus_rules.join_url_problems(data)
     sizes = data.get("image_sizes", {})
     order = [name for name in ("bigger", "big", "medium", "small") if name in sizes]
     for larger, smaller in zip(order, order[1:]):

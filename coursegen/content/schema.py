@@ -88,17 +88,15 @@ def _fast_validator(name: str):
     return jsonschema_rs.Draft202012Validator(load_schema(name), validate_formats=False)
 
 
-def _top_level_formats_ok(data: object, schema: dict) -> bool:
-    """Check date-time formats ourselves, so both validators agree on what RFC 3339 means."""
-    if not isinstance(data, dict):
-        return True
-    return all(is_rfc3339(data[key]) for key, rule in schema.get("properties", {}).items()
-               if rule.get("format") == "date-time" and key in data)
+def _formats_ok(data: object, name: str) -> bool:
+    """Check date-time formats ourselves, at every depth, so both validators agree on what RFC 3339 means."""
+    return all(is_rfc3339(value) for field in rules.fields_of(name, "date-time")
+               for _, value in rules.values_at(data, field))
 
 
 def is_valid(instance: object, schema: str) -> bool:
     """Return True when the instance matches the named schema (the fast path)."""
-    return _fast_validator(schema).is_valid(instance) and _top_level_formats_ok(instance, load_schema(schema))
+    return _fast_validator(schema).is_valid(instance) and _formats_ok(instance, schema)
 
 
 def validate_document(document: Document, schema: str) -> list[Issue]:
@@ -107,7 +105,7 @@ def validate_document(document: Document, schema: str) -> list[Issue]:
         return [Issue(document.display, 1, 1, "", "the file is empty; expected a YAML document")]
     if is_valid(document.data, schema):
         found = [*rules.problems(document.data, schema), *(brand_problems(document.data) if schema == "site" else ())]
-        return [_issue(document, problem.keys, problem.message) for problem in found]
+        return [_issue(document, problem.keys, _with_line_of_first(document, problem)) for problem in found]
     errors = sorted(_validator(schema).iter_errors(document.data), key=lambda e: list(map(str, e.absolute_path)))
     issues = []
     for error in errors:
@@ -118,10 +116,18 @@ def validate_document(document: Document, schema: str) -> list[Issue]:
     return issues
 
 
+def _with_line_of_first(document: Document, problem: rules.Problem) -> str:
+    """Return the problem's message, naming the line of the earlier value it refers to (the first of two ids)."""
+    if not problem.first:
+        return problem.message
+    line, _ = locate(document.path, problem.first)
+    return problem.message.replace("{line}", str(line))
+
+
 def check_instance(instance: object, schema: str) -> list[str]:
     """Return plain messages for an in-memory value that breaks a schema (used on our own output)."""
-    # Formats are not checked again here: the only date-time, created_at, is copied from a
-    # course file that passed the same check on the way in.
+    # Formats are not checked again here: the date-times, created_at and dripped_at, are copied
+    # from a course file that passed the same check on the way in.
     if _fast_validator(schema).is_valid(instance):
         return []
     return [f"{field_label(tuple(e.absolute_path)) or '(root)'}: {e.message}"

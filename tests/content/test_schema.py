@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from coursegen.cli import main
-from tests.conftest import course
+from tests.conftest import SITE, course
 
 CASES = Path(__file__).parents[1] / "cases" / "invalid"
 EXPECTED = CASES / "expected.txt"
@@ -74,6 +74,35 @@ def test_site_yaml_errors_name_the_file_and_field(project, capsys):
     err = capsys.readouterr().err
     assert "site.yaml:2:11: error: base_url: expected text matching" in err
     assert "site.yaml:3:1: error: languag: unknown field 'languag'; did you mean 'language'?" in err
+
+
+JOIN_URL = "site.yaml:5:11: error: join_url: "
+
+
+@pytest.mark.parametrize("template, message", [
+    ("https://community.example.org/course/{ID}-{slug}/",
+     "expected only the placeholders {id} and {slug}, found {ID}; did you mean {id}?"),
+    ("https://community.example.org/course/{name}/",
+     "expected only the placeholders {id} and {slug}, found {name}"),
+    ("https://community.example.org/course/{id-{slug}/",
+     "expected each '{' closed by a '}' around id or slug, found a brace that opens or closes no placeholder"),
+    ("https://user:secret@community.example.org/course/{id}/",
+     "expected an absolute http(s) URL template such as \"https://community.example.org/course/{id}-{slug}/\", "
+     "but it holds a user name or password, which every page would publish"),
+])
+def test_join_url_is_a_url_template_with_only_id_and_slug(project, capsys, template, message):
+    """SPEC §7: a typo in a placeholder would send every learner to a broken page; it is refused, named."""
+    project.add(course(1, "Base Course"))
+    project.write("site.yaml", {**SITE, "join_url": template})
+    assert main(["check", "--content", str(project.content)]) == 1
+    err = capsys.readouterr().err
+    assert [line.split("/content/", 1)[-1] for line in err.splitlines() if "error: join_url" in line] == [JOIN_URL + message], err
+
+
+def test_join_url_with_id_and_slug_checks_clean(project, capsys):
+    project.add(course(1, "Base Course"))
+    project.write("site.yaml", {**SITE, "join_url": "https://community.example.org/course/{id}-{slug}/?from={slug}"})
+    assert main(["check", "--content", str(project.content)]) == 0, capsys.readouterr().err
 
 
 def test_missing_site_yaml_is_a_clear_error(project, capsys):
