@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from coursegen.content.files import Document, discover_courses, load_document
-from coursegen.content.rules import visible
+from coursegen.content.problem import visible
 from coursegen.issues import CoursegenError, UsageError
 from coursegen.urls import make_slug
 
@@ -27,12 +27,34 @@ OPTIONAL_HINTS = {
     "deleted": ("false", "true removes the course from every output"),
     "avg_completion_rate": ("0", "integer 0-100"),
     "member_count": ("0", "integer >= 0; never shown publicly when hide_member_count is true"),
-    "language": ("en", "BCP 47 tag of the course's language; falls back to site.yaml's language"),
-    "level": ("beginner", "beginner | intermediate | advanced"),
-    "workload": ('"6 weeks, about 3 hours a week"', "how much time the course asks, in words"),
-    "sections": ("[]", "the syllabus, in order: each {id, name, lessons: [{id, name}]}"),
+    "language": ("de", "BCP 47 tag such as de, de-CH, pt-BR or zh-Hant; leave it out for site.yaml's language{site}"),
+    "level": ("beginner", "beginner | intermediate | advanced; shown with the course's facts"),
+    "workload": ('"6 weeks, about 3 hours a week"', "how much time the course asks, in words, shown as written"),
+    "sections": ("", "the syllabus, in the order shown; section and lesson ids unique in the course, stable"),
     "enforce_lessons_order": ("false", "true: lessons unlock in order"),
-    "paywalls": ("[]", "payment products: each {name, payment_prices: [{unit_amount, currency}]}; [] is free"),
+    "paywalls": ("", "payment products; leave it out (or []) for a free course"),
+}
+
+
+# The lines under a commented field that make it a valid value once "# " is taken off each line.
+# The drip lines stay comments then: each is right for one type of course only.
+BLOCKS = {
+    "sections": [
+        "  - id: 1",
+        "    name: Getting started",
+        "    # drip_delay: 7  # structured courses only: opens this many days after a member joins",
+        '    # dripped_at: "2027-03-01T09:00:00Z"  # scheduled courses only, and required there: when it opens',
+        "    lessons:  # type: lesson (default) | quiz; status: published (default) | draft (previews only)",
+        "      - {id: 1, name: Welcome}",
+        "      - {id: 2, name: Check yourself, type: quiz}",
+        "      - {id: 3, name: Coming soon, status: draft}",
+    ],
+    "paywalls": [
+        "  - name: Full access",
+        "    payment_prices:  # unit_amount in the currency's minor units; currency: ISO 4217 (EUR, USD, JPY)",
+        "      - {unit_amount: 4900, currency: EUR}  # 49.00 once",
+        "      - {unit_amount: 900, currency: EUR, recurring_interval: month}  # 9.00 a month (week | month | year)",
+    ],
 }
 
 
@@ -61,7 +83,8 @@ def plan_course(content: Path, name: str, now: datetime) -> Scaffold:
     ids = [d.data["id"] for d in courses if type(d.data.get("id")) is int]
     registry = {key: _registry_values(content / f"{key}.yaml", field) for key, field in
                 (("users", "username"), ("categories", "slug"))}
-    text = course_text(max(ids, default=0) + 1, name, slug, now, registry["users"], registry["categories"])
+    text = course_text(max(ids, default=0) + 1, name, slug, now, registry["users"], registry["categories"],
+                       site_language=_site_language(content))
     return Scaffold(content / "courses" / f"{slug}.yaml", max(ids, default=0) + 1, slug, text)
 
 
@@ -76,14 +99,15 @@ def _name_problem(name: str) -> str:
     return ""
 
 
-def course_text(id: int, name: str, slug: str, now: datetime, users: list[str], categories: list[str]) -> str:
+def course_text(id: int, name: str, slug: str, now: datetime, users: list[str], categories: list[str],
+                site_language: str = "") -> str:
     """Return the YAML of a new draft course, with commented hints for every field of the schema."""
     created_at = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     known_users = f" ({', '.join(users[:8])})" if users else ""
     known_categories = f" ({', '.join(categories[:8])})" if categories else ""
     lines = [
         "# A new course. Check it with `coursegen check`; `coursegen schema course` shows every rule.",
-        "# Required: id, name, type, created_at, created_by. Uncomment an optional field to set it.",
+        "# Required: id, name, type, created_at, created_by. Uncomment an optional field (each line of it) to set it.",
         f"id: {id}  # unique and stable forever: feeds are keyed by it",
         f"name: {json.dumps(name, ensure_ascii=False)}  # unique, ignoring case",
         f"slug: \"{slug}\"  # the page URL courses/{slug}/; lowercase ASCII words joined by '-'",
@@ -93,7 +117,10 @@ def course_text(id: int, name: str, slug: str, now: datetime, users: list[str], 
         f"created_by:  # TODO: a username from users.yaml{known_users}, or {{id, username, real_name}}",
         f"categories: []  # category slugs from categories.yaml{known_categories}, or {{id, name, slug}}",
     ]
-    lines += [f"# {field}: {example}  # {hint}" for field, (example, hint) in OPTIONAL_HINTS.items()]
+    site = f" ({site_language})" if site_language else ""
+    for field, (example, hint) in OPTIONAL_HINTS.items():
+        lines.append(f"# {field}:{' ' + example if example else ''}  # {hint.format(site=site)}")
+        lines += [f"# {line}" for line in BLOCKS.get(field, ())]
     lines += ["description: |  # Markdown; the first paragraph is the summary; raw HTML is sanitised",
               f"  What will people learn in {name}?", ""]
     return "\n".join(lines)
@@ -113,6 +140,16 @@ def _registry_values(path: Path, field: str) -> list[str]:
     if not isinstance(document, Document) or not isinstance(document.data, list):
         return []
     return [str(entry[field]) for entry in document.data if isinstance(entry, dict) and field in entry]
+
+
+def _site_language(content: Path) -> str:
+    """Return site.yaml's language for the hint, or "" when the file or the field cannot be read."""
+    path = content / "site.yaml"
+    document = load_document(content, path) if path.is_file() else None
+    if not isinstance(document, Document) or not isinstance(document.data, dict):
+        return ""
+    language = document.data.get("language", "")
+    return language if isinstance(language, str) and language.isprintable() and len(language) <= 35 else ""
 
 
 def write_new(scaffold: Scaffold) -> None:

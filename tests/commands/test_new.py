@@ -63,10 +63,38 @@ def test_every_hint_is_a_valid_value_once_uncommented(project, capsys):
     assert main(["new", "course", "Hinted", "--content", str(project.content)]) == 0
     path = project.content / "courses/hinted.yaml"
     text = path.read_text("utf-8").replace("created_by:  #", "created_by: ada  #")
-    text = re.sub(r"^# (?!image_original)([a-z_]+: )", r"\1", text, flags=re.MULTILINE)
+    text = uncomment(text)
     path.write_text(text, "utf-8")
-    assert "\nmember_count: 0" in text
+    assert "\nmember_count: 0" in text and "\n      - {id: 2, name: Check yourself, type: quiz}" in text
+    assert "\n    # drip_delay: 7" in text  # right for one type only: a comment still
     assert main(["check", "--content", str(project.content)]) == 0, capsys.readouterr().err
+    assert main(["build", "--content", str(project.content), "--out", str(project.out), "--preview"]) == 0
+
+
+def uncomment(text: str) -> str:
+    """Take "# " off every optional field and each line of its block, as an editor's toggle-comment does."""
+    return re.sub(r"^# ((?!image_original)[a-z_]+: |  )", r"\1", text, flags=re.MULTILINE)
+
+
+def test_the_syllabus_hint_fits_each_type_once_its_drip_line_is_uncommented(project, capsys):
+    """A structured course takes drip_delay, a scheduled one dripped_at (and needs it): the hints say so, rightly."""
+    assert main(["new", "course", "Hinted", "--content", str(project.content)]) == 0
+    path = project.content / "courses/hinted.yaml"
+    text = uncomment(path.read_text("utf-8").replace("created_by:  #", "created_by: ada  #"))
+    for kind, line in (("structured", "drip_delay"), ("scheduled", "dripped_at")):
+        typed = text.replace("type: self-paced", f"type: {kind}").replace(f"    # {line}:", f"    {line}:")
+        path.write_text(typed, "utf-8")
+        assert main(["check", "--content", str(project.content)]) == 0, capsys.readouterr().err
+    path.write_text(text.replace("type: self-paced", "type: scheduled"), "utf-8")
+    assert main(["check", "--content", str(project.content)]) == 1
+    assert "hinted.yaml:25:5: error: sections[0].dripped_at: missing required field 'dripped_at'" in capsys.readouterr().err
+
+
+def test_the_language_hint_names_the_site_language(project):
+    project.write("site.yaml", {"title": "T", "base_url": "https://t.test/", "language": "pt-BR"})
+    assert main(["new", "course", "Hinted", "--content", str(project.content)]) == 0
+    text = (project.content / "courses/hinted.yaml").read_text("utf-8")
+    assert "leave it out for site.yaml's language (pt-BR)" in text
 
 
 def test_refuses_a_name_or_slug_another_course_has(project, capsys):
