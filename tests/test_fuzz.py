@@ -50,9 +50,13 @@ SNIPPETS = [
     "https://user:pass@host.test/", "javascript:alert(1)", "images/../../etc/passwd", "/etc/passwd", "x" * 5000,
     "2025-01-02T03:04:05Z", "2025-13-45T99:99:99Z", "open", "private", "secret", '""', "self-paced", "zqdraft",
 ]
+# SPEC §7's keys: the seed files carry each of them, so that a mutation edits one rather than only adds it.
+SYLLABUS_KEYS = ["sections", "lessons", "drip_delay", "dripped_at", "status", "enforce_lessons_order", "level",
+                 "workload", "paywalls", "payment_prices", "unit_amount", "currency", "recurring_interval"]
 KEYS = ["id", "name", "slug", "type", "privacy", "created_at", "created_by", "categories", "description",
         "image_original", "og_image", "member_count", "hide_member_count", "title", "base_url", "language",
-        "page_size", "image_sizes", "default_image", "username", "avatar", "on", "1", "~", "<<", "? [a]", "nom"]
+        "page_size", "image_sizes", "default_image", "username", "avatar", "on", "1", "~", "<<", "? [a]", "nom",
+        "join_url", *SYLLABUS_KEYS]
 
 
 def mutations():
@@ -61,7 +65,7 @@ def mutations():
                       st.floats(allow_nan=True, allow_infinity=True).map(repr))
     return st.one_of(
         # Text that passes the schema, to reach rendering: a name, a title, a Markdown description.
-        st.tuples(st.just("text"), st.sampled_from(["name", "meta_title", "og_description", "description"]),
+        st.tuples(st.just("text"), st.sampled_from(["name", "meta_title", "og_description", "description", "workload"]),
                   st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=300)),
         st.tuples(st.just("value"), st.sampled_from(KEYS), value),
         st.tuples(st.just("key"), st.text(max_size=12) | st.sampled_from(KEYS), value),
@@ -170,6 +174,12 @@ def test_a_mutated_file_never_ends_in_a_traceback_or_a_damaged_output(built, tar
             assert rebuilt == cold, f"the rebuild made other bytes than a cold build:\n{differences(rebuilt, cold)}"
     finally:
         path.write_bytes(original)
+
+
+def test_the_seed_files_carry_the_syllabus_keys():
+    """A value mutation edits the first line with its key: the seed files must have one for each of §7's keys."""
+    lines = [line.lstrip("- {") for target in FILES for line in (BASE / target).read_text("utf-8").splitlines()]
+    assert [key for key in SYLLABUS_KEYS if not any(line.startswith(f"{key}:") for line in lines)] == []
 
 
 def test_the_mutations_change_the_file():
