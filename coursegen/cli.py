@@ -13,7 +13,8 @@ from coursegen.issues import BuildFailed, CoursegenError, UsageError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_SOFTWARE = 0, 1, 2, 70  # 70: EX_SOFTWARE, an internal error
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
-SCHEMAS = {"course": "course", "dashboard": "dashboard", "site": "site"}
+# What `coursegen schema NAME` prints: every schema the package ships.
+SCHEMAS = ("categories", "course", "dashboard", "manifest", "site", "users")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,10 +43,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
     _templates_argument(serve)
 
-    new = commands.add_parser("new", help="scaffold a course file")
-    new.add_argument("kind", choices=("course",), help="what to create")
-    new.add_argument("name", help='the course name, such as "Intro to Python"')
-    _content_argument(new)
+    new = commands.add_parser("new", help="start a site, or add a course file").add_subparsers(
+        dest="kind", required=True, metavar="KIND")
+    course = new.add_parser("course", help="a new draft course file with the next free id")
+    course.add_argument("name", help='the course name, such as "Intro to Python"')
+    _content_argument(course)
+    site = new.add_parser("site", help="a new project that builds as it is, in a new or empty folder")
+    site.add_argument("directory", type=Path, metavar="DIR", help="the folder to create the project in")
 
     diff = commands.add_parser("diff", help="what a build adds, changes and removes compared with another")
     diff.add_argument("old", type=Path, metavar="OLD_MANIFEST", help="output/restricted/manifest.json of the base build")
@@ -53,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
 
     schema = commands.add_parser("schema", help="print a JSON Schema")
-    schema.add_argument("which", nargs="?", choices=sorted(SCHEMAS), default="course")
+    schema.add_argument("which", nargs="?", choices=SCHEMAS, default="course")
     return parser
 
 
@@ -217,6 +221,8 @@ def _color() -> bool:
 
 
 def _new(args: argparse.Namespace) -> int:
+    if args.kind == "site":
+        return _new_site(args.directory)
     from datetime import datetime, timezone
 
     from coursegen.commands.new import plan_course, write_new
@@ -225,6 +231,15 @@ def _new(args: argparse.Namespace) -> int:
     write_new(scaffold)
     print(f"created {scaffold.path.as_posix()} (id {scaffold.id}, a draft): set created_by, "
           f"then privacy when it is ready, and run coursegen check")
+    return EXIT_OK
+
+
+def _new_site(folder: Path) -> int:
+    from coursegen.commands.scaffold import site_files, write_site
+
+    write_site(folder, site_files())
+    print(f"created a site in {folder.as_posix()}: cd {folder.as_posix()} && coursegen build, "
+          f"then open output/public/index.html (README.md says what each file is for)")
     return EXIT_OK
 
 
@@ -246,7 +261,7 @@ def _diff(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     from coursegen.content.schema import load_schema
 
-    print(json.dumps(load_schema(SCHEMAS[args.which]), indent=2, ensure_ascii=False))
+    print(json.dumps(load_schema(args.which), indent=2, ensure_ascii=False))
     return EXIT_OK
 
 

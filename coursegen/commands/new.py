@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from coursegen.commands.scaffold import modeline
 from coursegen.content.files import Document, discover_courses, load_document
 from coursegen.content.problem import visible
 from coursegen.issues import CoursegenError, UsageError
@@ -106,6 +107,7 @@ def course_text(id: int, name: str, slug: str, now: datetime, users: list[str], 
     known_users = f" ({', '.join(users[:8])})" if users else ""
     known_categories = f" ({', '.join(categories[:8])})" if categories else ""
     lines = [
+        modeline("course", depth=2),  # content/courses/<slug>.yaml, two folders below the project
         "# A new course. Check it with `coursegen check`; `coursegen schema course` shows every rule.",
         "# Required: id, name, type, created_at, created_by. Uncomment an optional field (each line of it) to set it.",
         f"id: {id}  # unique and stable forever: feeds are keyed by it",

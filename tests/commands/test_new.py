@@ -24,7 +24,7 @@ def test_new_course_passes_check_once_creator_and_privacy_are_set(project, capsy
     for name in ("broken.yaml", "text-id.yaml"):
         (project.content / "courses" / name).unlink()
     assert main(["check", "--content", str(project.content)]) == 1  # created_by is still to be filled in
-    assert "cafe-creme-intro.yaml:9:12: error: created_by:" in capsys.readouterr().err
+    assert "cafe-creme-intro.yaml:10:12: error: created_by:" in capsys.readouterr().err
     path.write_text(text.replace("created_by:  #", "created_by: zoe  #").replace('privacy: ""', "privacy: open"))
     assert main(["check", "--content", str(project.content)]) == 0, capsys.readouterr().err
     assert main(["build", "--content", str(project.content), "--out", str(project.out)]) == 0
