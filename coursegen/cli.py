@@ -238,8 +238,9 @@ def _new_site(folder: Path) -> int:
     from coursegen.commands.scaffold import site_files, write_site
 
     write_site(folder, site_files())
-    print(f"created a site in {folder.as_posix()}: cd {folder.as_posix()} && coursegen build, "
-          f"then open output/public/index.html (README.md says what each file is for)")
+    # Not "open output/public/index.html": pages link /assets/... from the site's root, which a file:// URL lacks.
+    print(f"created a site in {folder.as_posix()}: cd {folder.as_posix()}, then coursegen serve to preview it "
+          f"or coursegen build to build output/public/ (README.md says what each file is for)")
     return EXIT_OK
 
 
