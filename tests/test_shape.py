@@ -107,15 +107,18 @@ def test_the_shape_test_sees_a_cycle_and_an_upward_import():
 
 
 @pytest.mark.parametrize("command", ["check", "build"])
-def test_check_and_an_up_to_date_build_never_import_pillow_or_jinja2(project, command):
+def test_check_and_an_up_to_date_build_never_import_pillow_jinja2_or_babel(project, command):
     """`check` and a build with nothing to do are what editors and CI run most: they stay light.
 
-    Babel (CLDR's data) too: check loads it only for a course that names a language or has prices.
+    Babel (CLDR's data) too: an up-to-date build never loads it, even with prices to format; `check`
+    loads it only for a course that names a language or has prices, which it must then validate.
     """
     from tests.conftest import course
 
-    project.add(course(1, "One", image_original="images/a.png"), course(2, "Two", privacy="secret",
-                                                                      image_original="images/b.png"))
+    learner_facts = {"language": "de", "paywalls": [{"name": "All", "payment_prices": [
+        {"unit_amount": 900, "currency": "EUR", "recurring_interval": "month"}]}]} if command == "build" else {}
+    project.add(course(1, "One", image_original="images/a.png", **learner_facts),
+                course(2, "Two", privacy="secret", image_original="images/b.png"))
     from PIL import Image
 
     for name in ("a", "b"):

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 
 from coursegen.content.rules import is_absolute_url
-from coursegen.model import Course, SiteConfig
+from coursegen.model import Course, CourseType, SiteConfig
+from coursegen.site import formats
+from coursegen.site.syllabus import ShownSection, counted, language_tag, level_label, prices
 
 DEFAULT_IMAGE_PATH = "assets/og-default.png"  # shipped with the generator, copied into every site
 DEFAULT_IMAGE_SIZE = (1200, 630)
@@ -95,14 +97,21 @@ def page_title(title: str, site: SiteConfig) -> str:
     return f"{title} · {site.title}"
 
 
-def course_jsonld(course: Course, site: SiteConfig, url: str, description: str, image: str) -> dict:
+def course_jsonld(course: Course, site: SiteConfig, url: str, description: str, image: str,
+                  sections: tuple[ShownSection, ...]) -> dict:
     """Return schema.org Course JSON-LD for an open course page (Google's Course info and Course list).
 
-    Only what the catalog knows: every course here is taken online, so one CourseInstance says
-    so; workload, schedule dates and prices are not in the model, so none are invented.
+    Only what the page shows (`sections` as syllabus.shown_sections gave them to the page): every
+    course here is taken online, so one CourseInstance says so; a course without paywalls is free.
+    Nothing the model does not know (ratings, a schedule beyond the first section's date) is invented.
     """
     creator = {"@type": "Person", "name": course.created_by.real_name or course.created_by.username}
-    return {
+    instance = {"@type": "CourseInstance", "courseMode": "online", "instructor": [creator]}
+    if course.workload:
+        instance["courseWorkload"] = course.workload
+    if course.type is CourseType.SCHEDULED and sections and sections[0].section.dripped_at:
+        instance["startDate"] = sections[0].section.dripped_at
+    data = {
         "@context": "https://schema.org",
         "@type": "Course",
         "@id": url,
@@ -111,13 +120,41 @@ def course_jsonld(course: Course, site: SiteConfig, url: str, description: str, 
         "url": url,
         "courseCode": course.slug,
         "image": image,
-        "inLanguage": site.language,
+        "inLanguage": language_tag(course, site),
         "dateCreated": course.created_at,
         "creator": creator,
         "provider": provider_jsonld(site),
         "about": [category.name for category in course.categories],
-        "hasCourseInstance": [{"@type": "CourseInstance", "courseMode": "Online", "instructor": [creator]}],
     }
+    if course.level is not None:
+        data["educationalLevel"] = level_label(course)
+    if sections:
+        data["syllabusSections"] = [{"@type": "Syllabus", "name": shown.section.name,
+                                     "description": counted(len(shown.lessons), "lesson")} for shown in sections]
+    data["offers"] = offers_jsonld(course)
+    data["hasCourseInstance"] = [instance]
+    return data
+
+
+BILLING_DURATIONS = {"week": "P1W", "month": "P1M", "year": "P1Y"}  # ISO 8601, schema.org's billingDuration
+
+
+def offers_jsonld(course: Course) -> list[dict]:
+    """Return a course's prices as schema.org Offers: category Free, Paid (once) or Subscription."""
+    found = prices(course)
+    if not found:
+        return [{"@type": "Offer", "category": "Free", "price": "0"}]
+    offers = []
+    for price in found:
+        amount = str(formats.major_amount(price.unit_amount, price.currency))
+        offer = {"@type": "Offer", "category": "Subscription" if price.recurring_interval else "Paid",
+                 "price": amount, "priceCurrency": price.currency}
+        if price.recurring_interval:
+            offer["priceSpecification"] = {"@type": "UnitPriceSpecification", "price": amount,
+                                           "priceCurrency": price.currency,
+                                           "billingDuration": BILLING_DURATIONS[price.recurring_interval]}
+        offers.append(offer)
+    return offers
 
 
 def provider_jsonld(site: SiteConfig) -> dict:

@@ -22,6 +22,7 @@ from coursegen.privacy import (
 )
 from coursegen.site import views
 from coursegen.site.descriptions import CourseDescriptions
+from coursegen.site.syllabus import shown_sections
 from coursegen.site.head import (
     DEFAULT_IMAGE_PATH,
     DEFAULT_IMAGE_SIZE,
@@ -160,9 +161,10 @@ def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset
         og_type="article", og_title=effective.og_title, og_description=effective.og_description,
         og_image=effective.og_image, og_image_alt=course.name,
         robots=NOINDEX if context.preview or draft else "", **_image_size(effective.og_image, site, width, height))
+    sections = shown_sections(course, preview=context.preview)  # what the page, its card and its JSON-LD show
     jsonld = None if draft else course_jsonld(course, site, head.canonical, effective.meta_description,
-                                                   effective.og_image)
-    page = views.course_page(course, site, rendered, listed_slugs, images, draft=draft)
+                                              effective.og_image, sections)
+    page = views.course_page(course, site, rendered, listed_slugs, images, sections, draft=draft)
     return _values(context, head=head, course=page, jsonld=jsonld)
 
 
@@ -220,7 +222,8 @@ def _with_cards(site, values: dict, cards: list[bytes], members: list[Course], f
 
 def _listed_card(context: RenderContext, course: Course, listed_slugs: frozenset[str]) -> dict:
     """Return the card of a listed course as most listing pages show it (below the fold)."""
-    card = views.course_card(course, context.catalog.site, listed_slugs, context.images.of(course))
+    card = views.course_card(course, context.catalog.site, listed_slugs, context.images.of(course),
+                             shown_sections(course, preview=context.preview))
     return {**card, "eager": False}
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from coursegen.images.publish import CourseImages, Picture
 from coursegen.model import Category, Course, CourseType, Rendered, SiteConfig
+from coursegen.site import syllabus
 from coursegen.site.brand import brand_stylesheet
+from coursegen.site.syllabus import ShownSection
 from coursegen.urls import category_path, course_path, link, type_path
 
 SEARCH_INDEX = "search.json"
@@ -78,8 +80,9 @@ def picture_view(images: CourseImages, site: SiteConfig, sizes: str) -> dict | N
     }
 
 
-def course_card(course: Course, site: SiteConfig, listed_slugs: frozenset[str], images: CourseImages) -> dict:
-    """Return a listed course as a card in the catalog and on category pages."""
+def course_card(course: Course, site: SiteConfig, listed_slugs: frozenset[str], images: CourseImages,
+                sections: tuple[ShownSection, ...]) -> dict:
+    """Return a listed course as a card in the catalog and on category pages (sections: syllabus.shown_sections)."""
     return {
         "image": picture_view(images, site, CARD_SIZES),
         "name": course.name,
@@ -89,14 +92,15 @@ def course_card(course: Course, site: SiteConfig, listed_slugs: frozenset[str], 
         "categories": [category_link(c, site) for c in course.categories if c.slug in listed_slugs],
         "member_count": None if course.hide_member_count else course.member_count,
         "avg_completion_rate": course.avg_completion_rate,
+        **syllabus.card_facts(course, site, sections),
     }
 
 
 def course_page(course: Course, site: SiteConfig, rendered: Rendered, listed_slugs: frozenset[str],
-                images: CourseImages, *, draft: bool) -> dict:
-    """Return an open (or, in previews, draft) course's full page."""
+                images: CourseImages, sections: tuple[ShownSection, ...], *, draft: bool) -> dict:
+    """Return an open (or, in previews, draft) course's full page: what its card shows, and all the rest."""
     return {
-        **course_card(course, site, listed_slugs, images),
+        **course_card(course, site, listed_slugs, images, sections),
         "image": picture_view(images, site, PAGE_SIZES),
         "type_explanation": course.type.explanation,
         "creator": creator_view(course),
@@ -104,6 +108,9 @@ def course_page(course: Course, site: SiteConfig, rendered: Rendered, listed_slu
         "created_at": html_datetime(course.created_at),
         "created_date": course.created_at[:10],
         "draft": draft,
+        "syllabus": syllabus.syllabus_view(course, site, sections),
+        "facts": syllabus.facts_view(course, site),
+        "join_url": syllabus.join_url(course, site),
     }
 
 
@@ -119,7 +126,9 @@ def html_datetime(created_at: str) -> str:
 
 
 def lock_page(course: Course, site: SiteConfig, description: str, images: CourseImages) -> dict:
-    """Return a private course's lock screen: the Course Minimal subset (its image included) and nothing else."""
+    """Return a private course's lock screen: the Course Minimal subset (its image included), and where to
+    ask to join (joining a private course is a request in the model). Nothing else: no syllabus, price,
+    level or workload, not even a count."""
     return {
         "name": course.name,
         "image": picture_view(images, site, LOCK_SIZES),
@@ -127,6 +136,7 @@ def lock_page(course: Course, site: SiteConfig, description: str, images: Course
         "creator": creator_view(course),
         "categories": [c.name for c in course.categories],  # text only: no link to a page that may not exist
         "description": description,
+        "request_url": syllabus.join_url(course, site),
     }
 
 

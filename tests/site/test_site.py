@@ -58,8 +58,10 @@ def test_course_page_json_ld_meets_course_info_without_inventing_data(project):
     assert data["name"] == "Learn Things" and data["description"] == "Things, learned."
     assert data["provider"] == {"@type": "Organization", "name": "Test Academy", "sameAs": "https://academy.test/",
                                 "url": "https://academy.test/"}
-    assert data["hasCourseInstance"][0]["courseMode"] == "Online"
-    for unknown in ("offers", "courseWorkload", "courseSchedule", "aggregateRating"):
+    assert data["hasCourseInstance"][0]["courseMode"] == "online"
+    assert data["offers"] == [{"@type": "Offer", "category": "Free", "price": "0"}]  # no paywall: free (SPEC §7)
+    for unknown in ("courseWorkload", "courseSchedule", "aggregateRating", "startDate", "educationalLevel",
+                    "syllabusSections"):
         assert unknown not in json.dumps(data)
 
 
