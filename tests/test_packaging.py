@@ -97,8 +97,6 @@ def test_a_new_site_builds_with_its_open_course_and_without_its_draft(demo):
     assert "Cleaning Messy Data" in (site / "output/restricted/feeds/draft.json").read_text("utf-8")
 
 
-@pytest.mark.xfail(strict=True, reason="course pages render the syllabus with the h-render branch (SPEC §7); "
-                                       "remove this mark when it lands")
 def test_a_new_site_shows_the_open_course_syllabus(demo):
     _, site = demo
     page = (site / "output/public/courses/python-first-steps/index.html").read_text("utf-8")
