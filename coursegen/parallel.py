@@ -61,7 +61,7 @@ def iter_chunks(work: Callable[[object, Sequence], list], shared: object, items:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             try:
-                with interrupts_held():
+                with _interrupts_held():
                     parts = pool.map(_run_chunk, chunks)  # starts the workers and submits every chunk
                 if meanwhile is not None:
                     meanwhile()
@@ -89,7 +89,7 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
 
 
 @contextmanager
-def interrupts_held():
+def _interrupts_held():
     """Hold Ctrl-C (SIGINT) back until the block ends; it is raised then.
 
     Raised while ProcessPoolExecutor starts its workers, before its manager thread exists, it

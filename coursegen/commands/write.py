@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -22,7 +22,6 @@ from coursegen.issues import BuildFailed, CacheDamaged, CoursegenError, Issue
 from coursegen.model import Catalog
 from coursegen.output import folder, manifest
 from coursegen.output.staging import Staging
-from coursegen.parallel import interrupts_held
 from coursegen.privacy import listed_courses, needs_description
 from coursegen.site import ASSETS, cards, feeds, pages, render, search, sitemap
 from coursegen.site.brand import brand_stylesheet
@@ -113,13 +112,12 @@ def _written(staging: Staging, options: Options, progress: Callable[[str], None]
         listings.update(pages.listing_pages(replace(context, cards=cache.cards)))
         _write_site_files(staging, catalog, _merge(course_pages, listings), rendered, images, keys, cache, options.preview)
 
-    # Named as staging folders are, so that the next build removes it if this one is killed; made
-    # with Ctrl-C held, so that one raised inside mkdtemp cannot leave it behind unnamed.
-    card_folder = None
+    # Named as staging folders are, so that the next build removes it if this one is killed; named
+    # before it is made, so that Ctrl-C at any moment finds it known and removed below.
+    card_folder = folder.staging_folder_name(staging.out, "building-cards")
     try:
-        with interrupts_held():
-            card_folder = tempfile.mkdtemp(prefix=f".{staging.out.name}.building-cards-", dir=staging.out.parent)
-        plan = render.PagePlan(env, {}, {}, card_folder, rendered)
+        os.mkdir(card_folder)
+        plan = render.PagePlan(env, {}, {}, str(card_folder), rendered)
         progress(f"writing {len(course_pages)} course pages")
         # Course pages need nothing from the listings: the workers render them while this
         # process makes the cards, plans the listings and writes the feeds; then the listings.
@@ -127,8 +125,7 @@ def _written(staging: Staging, options: Options, progress: Callable[[str], None]
         progress(f"writing {len(listings)} listing pages")
         more = render.write_pages(staging, listings, plan, cache, options.jobs)
     finally:
-        if card_folder is not None:
-            shutil.rmtree(card_folder, ignore_errors=True)
+        shutil.rmtree(card_folder, ignore_errors=True)
     cache.pages = {path: digest for path, digest in cache.pages.items() if path in staging.files}
     cache.template_references = plan.references
     staging.finish(manifest.manifest(staging.files, catalog, slugs, preview=options.preview))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import fcntl
 import os
+import secrets
 import shutil
 from pathlib import Path
 
@@ -114,6 +115,16 @@ def _exchange(first: Path, second: Path) -> bool:
     at_fdcwd, rename_exchange = -100, 2
     result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
     return result == 0
+
+
+def staging_folder_name(out: Path, kind: str) -> Path:
+    """Return a new name for a staging folder beside `out` (".NAME.building-KIND-<hex>"), not yet made.
+
+    The caller keeps the name first and makes the folder after (os.mkdir): Ctrl-C, whenever it
+    comes, finds a folder the build knows to remove. tempfile.mkdtemp makes it first and names it
+    after, and Ctrl-C landing in between left a folder no one knew of.
+    """
+    return out.parent / f".{out.name}.{kind}-{secrets.token_hex(8)}"
 
 
 def remove_stale_staging(out: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -19,7 +18,13 @@ from coursegen.output.files import (
     write_file,
     write_streamed,
 )
-from coursegen.output.folder import lock, real_output, remove_stale_staging, swap
+from coursegen.output.folder import (
+    lock,
+    real_output,
+    remove_stale_staging,
+    staging_folder_name,
+    swap,
+)
 from coursegen.output.manifest import (
     MANIFEST,
     ManifestProblem,
@@ -28,7 +33,6 @@ from coursegen.output.manifest import (
     read_manifest_sections,
 )
 from coursegen.output.record import UNTRUSTED, Record, forget_others
-from coursegen.parallel import interrupts_held
 
 
 class Staging:
@@ -99,11 +103,9 @@ class Staging:
                 self.removed.add(path)
             return
         remove_entry(self.spare)  # unknown content: start from nothing
-        # Ctrl-C is held until the folder is known, so that discard() removes it whenever it comes:
-        # raised inside mkdtemp, after its mkdir, it would leave a folder no one knows of.
-        with interrupts_held():
-            self.root = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent))
-        os.chmod(self.root, 0o755)  # mkdtemp makes it private; a web server must be able to read the site
+        self.root = staging_folder_name(self.out, "building")  # known before it is made: discard() removes it
+        os.mkdir(self.root)
+        os.chmod(self.root, 0o755)  # whatever the umask: a web server must be able to read the site
 
     def _same_objects_as_previous(self, files: object) -> dict[str, str] | None:
         """Return the spare's path -> sha256, sharing the live map's strings wherever the two agree.
