@@ -36,13 +36,23 @@ def test_writes_a_complete_project(site):
         ".github/workflows/pull-request.yml", ".github/workflows/deploy.yml",
         "content/site.yaml", "content/categories.yaml", "content/users.yaml",
         "content/courses/python-first-steps.yaml", "content/courses/cleaning-messy-data.yaml",
-        "templates/README.md",
+        "templates/README.md", "templates/_footer_note.html",
         *(f".coursegen/schemas/{name}.schema.json" for name in ("site", "course", "categories", "users")),
     }
     ignored = (site / ".gitignore").read_text("utf-8").split()
     assert {"/output/", "/.coursegen-cache/", "/.output.spare/"} <= set(ignored)
     from coursegen import __version__
     assert f"coursegen=={__version__}" in (site / "requirements.txt").read_text("utf-8").splitlines()
+
+
+def test_a_new_site_has_the_templates_folder_this_repository_has(site):
+    """The layout a user gets is the one they see here: the same README, an override of the same template."""
+    repository = Path(__file__).resolve().parents[2] / "templates"
+    assert (site / "templates/README.md").read_text("utf-8") == (repository / "README.md").read_text("utf-8")
+    assert sorted(p.name for p in (site / "templates").iterdir()) == sorted(p.name for p in repository.iterdir())
+    page = (site / "output/public/index.html")
+    assert main(["build", "--content", str(site / "content"), "--out", str(site / "output"), "--quiet"]) == 0
+    assert "is built with coursegen from one YAML file per course" in page.read_text("utf-8")
 
 
 def test_site_yaml_documents_every_branding_field_in_comments(site):
