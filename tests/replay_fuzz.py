@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.test_fuzz import BASE, build, cold_build, differences, mutate, snapshot
+from tests.test_fuzz import BASE, build, cold_build, differences, manifest_disagreements, mutate, snapshot
 from tests.test_hostile import _image
 
 
@@ -34,7 +34,13 @@ def replay(sequence: Path) -> int:
         path = root / target
         original = path.read_bytes()
         path.write_bytes(mutate(original, mutation))
-        if build(root)[0] == 0:
+        status = build(root)[0]
+        wrong = manifest_disagreements(snapshot(root / "output"))
+        if wrong:
+            print(f"step {number} of {len(steps)}: {target} {mutation}: the manifest vouches for other bytes than "
+                  f"{wrong} hold (project left in {root})")
+            return 1
+        if status == 0:
             rebuilt, cold = snapshot(root / "output"), cold_build(root)
             if rebuilt != cold:
                 print(f"step {number} of {len(steps)}: {target} {mutation}: the rebuild differs from a cold build "
