@@ -403,3 +403,31 @@ def test_a_draft_feed_that_changes_back_and_forth_is_recorded_as_its_bytes(proje
             assert snapshot(project.out) == snapshot(cold), (step, state)
         assert vouched_for_wrongly(project, project.out, live=True) == [], (step, state)
         assert vouched_for_wrongly(project, project.root / ".output.spare", live=False) == [], (step, state)
+
+
+def test_a_spare_file_linked_to_the_live_one_is_never_written_through(project, tmp_path):
+    """A file of the spare made a hard link to the live file (as `cp -al` or a backup tool makes).
+
+    The spare's record sees the file replaced and the build takes it afresh; no temporary outlives
+    a build, and the live output holds what its manifest says after builds in either copy.
+    """
+    clock = Clock()
+    project.add(course(1, "One"), course(2, "Two"))
+    for path in project.content.rglob("*.yaml"):
+        clock.touch(path)
+    assert project.build("--quiet") == 0
+    write(project, clock, "courses/2.yaml", course(2, "Two", description="Second body."))
+    assert project.build("--quiet") == 0  # now a spare copy exists beside the live output
+    spare, page = project.root / ".output.spare", "public/courses/one/index.html"
+    (spare / page).unlink()
+    os.link(project.out / page, spare / page)
+    for step in range(4):  # build in each copy twice: the page unchanged, then changed
+        name = "One" if step < 2 else f"One, edited {step}"
+        write(project, clock, "courses/1.yaml", course(1, name, slug="one", description=f"Body {step}."))
+        assert project.build("--quiet") == 0, step
+        leftovers = [p for folder in (project.out, spare) for p in folder.rglob("*.coursegen-tmp")]
+        assert leftovers == [], (step, leftovers)
+        assert vouched_for_wrongly(project, project.out, live=True) == [], step
+        cold = tmp_path / f"cold-{step}"
+        assert main(["build", "--quiet", "--no-cache", "--content", str(project.content), "--out", str(cold)]) == 0
+        assert snapshot(project.out) == snapshot(cold), step

@@ -399,3 +399,25 @@ def test_ctrl_c_just_after_a_staging_folder_is_made_leaves_none_behind(project, 
         done.set()
     assert snapshot(project.out) == before
     assert not [p.name for p in project.root.iterdir() if p.name.startswith((".output.building-", ".output.old-"))]
+
+
+def test_a_leftover_temporary_linked_to_a_live_file_is_never_written_into(tmp_path):
+    """A `.coursegen-tmp` left beside an output file may be a second name of a live file's inode.
+
+    rename() leaves its source in place when both names are links to one inode; a build that then
+    opened the leftover to write a page, or copied a file into it, wrote into the live file.
+    """
+    from coursegen.output.files import link_afresh, replace_file
+
+    live, target = tmp_path / "live.html", tmp_path / "spare" / "page.html"
+    target.parent.mkdir()
+    live.write_bytes(b"live bytes")
+    os.link(live, f"{target}.coursegen-tmp")  # the leftover
+    replace_file(str(target), [b"new page"])
+    assert live.read_bytes() == b"live bytes" and target.read_bytes() == b"new page"
+    os.link(live, f"{target}.coursegen-tmp")
+    other = tmp_path / "other.html"
+    other.write_bytes(b"other bytes")
+    link_afresh(other, f"{target}.coursegen-tmp")  # reuse's link, where the leftover stands
+    assert live.read_bytes() == b"live bytes"
+    assert os.path.samefile(other, f"{target}.coursegen-tmp")

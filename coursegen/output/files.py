@@ -49,12 +49,35 @@ def replace_file(target: str, pieces: Iterable[bytes]) -> None:
     temporary = target + ".coursegen-tmp"
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(temporary, "wb") as handle:
+        with os.fdopen(new_temporary(temporary), "wb") as handle:
             for piece in pieces:
                 handle.write(piece)
         os.replace(temporary, target)
     except OSError as error:
         raise _naming(error, target) from None
+
+
+def link_afresh(source: str | Path, temporary: str) -> None:
+    """Make `temporary` a hard link to `source`, unlinking a leftover of that name first (see new_temporary)."""
+    try:
+        os.link(source, temporary)
+    except FileExistsError:
+        os.unlink(temporary)
+        os.link(source, temporary)
+
+
+def new_temporary(temporary: str) -> int:
+    """Create `temporary` afresh and return its descriptor: one left by an earlier build is unlinked first.
+
+    Opened as it stands, such a leftover would be written into, and it may be a hard link to a
+    live file (rename() leaves its source in place when both names are links to one inode).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    try:
+        return os.open(temporary, flags, 0o666)
+    except FileExistsError:
+        os.unlink(temporary)
+        return os.open(temporary, flags, 0o666)
 
 
 def _create(target: str, content: bytes) -> bool:

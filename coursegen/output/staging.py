@@ -3,6 +3,7 @@ checked for collisions and safe paths, and swapped in with its manifest."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -12,6 +13,8 @@ from pathlib import Path
 from coursegen.issues import CoursegenError
 from coursegen.output.files import (
     check_path,
+    link_afresh,
+    new_temporary,
     remove_entry,
     remove_file,
     replace_file,
@@ -194,15 +197,20 @@ class Staging:
                 return False
             target = self.root / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = Path(f"{target}.coursegen-tmp")
+            temporary = f"{target}.coursegen-tmp"
             try:
                 # No bytes copied. Safe because files are only ever replaced, never written into,
                 # and a file edited in place in either copy is found by the next build's check.
-                os.link(live, temporary)
+                link_afresh(live, temporary)
                 self.linked.append(path)
             except OSError:
-                shutil.copyfile(live, temporary)
+                with os.fdopen(new_temporary(temporary), "wb") as copy, open(live, "rb") as source:
+                    shutil.copyfileobj(source, copy)
             os.replace(temporary, target)
+            with contextlib.suppress(FileNotFoundError):
+                # rename() does nothing when both names are links to one inode: the temporary stays,
+                # and a later build would find it there.
+                os.unlink(temporary)
         self.record(path, sha)
         return True
 
