@@ -14,7 +14,7 @@ from coursegen.issues import BuildFailed, CoursegenError, UsageError
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_SOFTWARE = 0, 1, 2, 70  # 70: EX_SOFTWARE, an internal error
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
 # What `coursegen schema NAME` prints: every schema the package ships.
-SCHEMAS = ("categories", "course", "dashboard", "manifest", "site", "users")
+SCHEMAS = ("categories", "course", "dashboard", "detail", "manifest", "site", "users")
 
 
 def _parser() -> argparse.ArgumentParser:

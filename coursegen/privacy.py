@@ -6,9 +6,10 @@ Every writer of public output asks this module; nothing else looks at `course.pr
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from enum import Enum
 
-from coursegen.model import Catalog, Category, Course, Privacy
+from coursegen.model import Catalog, Category, Course, Privacy, Section
 
 
 class PublicView(Enum):
@@ -113,6 +114,27 @@ def restricted_feed(course: Course) -> str | None:
     if course.deleted or course.privacy is Privacy.OPEN:
         return None
     return {Privacy.PRIVATE: "private", Privacy.SECRET: "secret", Privacy.DRAFT: "draft"}[course.privacy]
+
+
+def detail_folder(course: Course) -> str | None:
+    """Return where a course's detail document (SPEC section 7) goes: "public", "restricted", or None (deleted).
+
+    The same rule as the model feeds: open courses in public, private, secret and drafts in
+    restricted (previews included: a draft's syllabus is never public), deleted ones nowhere.
+    """
+    if is_public_feed_item(course):
+        return "public"
+    return None if restricted_feed(course) is None else "restricted"
+
+
+def published_sections(course: Course) -> tuple[Section, ...]:
+    """Return the syllabus as the API shows it to members: published lessons only, no section left empty."""
+    shown = []
+    for section in course.sections:
+        lessons = tuple(lesson for lesson in section.lessons if lesson.published)
+        if lessons:
+            shown.append(section if len(lessons) == len(section.lessons) else replace(section, lessons=lessons))
+    return tuple(shown)
 
 
 def needs_description(privacy: str, deleted: bool, meta_description: str, *, preview: bool = False) -> bool:

@@ -23,7 +23,7 @@ from coursegen.model import Catalog
 from coursegen.output import folder, manifest
 from coursegen.output.staging import Staging
 from coursegen.privacy import listed_courses, needs_description
-from coursegen.site import ASSETS, cards, feeds, pages, render, search, sitemap
+from coursegen.site import ASSETS, cards, details, feeds, pages, render, search, sitemap
 from coursegen.site.brand import brand_stylesheet
 from coursegen.site.descriptions import CourseDescriptions
 
@@ -135,10 +135,10 @@ def _written(staging: Staging, options: Options, progress: Callable[[str], None]
 
 def _write_site_files(staging: Staging, catalog: Catalog, planned: dict, rendered: dict, images,
                       keys: dict[int, bytes], cache: BuildCache, preview: bool) -> None:
-    """Write what is not a templated page: sitemap, robots, headers, search index, assets, images and feeds.
+    """Write what is not a templated page: sitemap, robots, headers, search index, assets, images, feeds and details.
 
-    A course's search entry is taken from the cache while its key is unchanged, and a feed
-    file from the last build's output while its items' keys are.
+    A course's search entry and detail document are taken from the cache or the last build's
+    output while its key is unchanged, and a feed file while its items' keys are.
     """
     for path, content in sitemap.render_sitemap(catalog, planned, preview=preview).items():
         staging.write(f"public/{path}", content, "generator")
@@ -159,6 +159,11 @@ def _write_site_files(staging: Staging, catalog: Catalog, planned: dict, rendere
         digest = feed_key(feed.inputs)
         staging.write_unless_unchanged(path, "courses", cache.pages.get(path) == digest, feed.make)
         cache.pages[path] = digest
+    # A course's detail document is a function of its course key alone: reused while the key holds.
+    for detail in details.detail_files(catalog, rendered, images, keys):
+        digest = detail.key.hex()
+        staging.write_unless_unchanged(detail.path, detail.source, cache.pages.get(detail.path) == digest, detail.make)
+        cache.pages[detail.path] = digest
 
 
 def _live_manifest_key(out) -> tuple | None:

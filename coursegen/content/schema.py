@@ -43,7 +43,7 @@ def is_rfc3339(value: object) -> bool:
 
 
 def load_schema(name: str) -> dict:
-    """Return one of the shipped JSON Schemas: course, dashboard, site, categories, users, manifest."""
+    """Return one of the shipped JSON Schemas: course, dashboard, detail, site, categories, users, manifest."""
     return schemas.load(name)
 
 

@@ -9,5 +9,5 @@ from importlib import resources
 
 @cache
 def load(name: str) -> dict:
-    """Return one of the shipped JSON Schemas: course, dashboard, site, categories, users, manifest."""
+    """Return one of the shipped JSON Schemas: course, dashboard, detail, site, categories, users, manifest."""
     return json.loads(resources.files(__name__).joinpath(f"{name}.schema.json").read_text("utf-8"))

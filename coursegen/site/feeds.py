@@ -13,7 +13,7 @@ from functools import partial
 
 import orjson
 
-from coursegen.content.schema import check_instance
+from coursegen.content.schema import check_instance, load_schema
 from coursegen.images.publish import CourseImages, ImageSet
 from coursegen.issues import CoursegenError
 from coursegen.jsontext import nested, with_list
@@ -66,12 +66,12 @@ def dashboard_item(course: Course, catalog: Catalog, rendered: Rendered, images:
     }
 
 
-def checked(item: dict) -> dict:
-    """Return the item after proving it matches the dashboard schema; a mismatch is our bug."""
-    problems = check_instance(item, "dashboard")
+def checked(item: dict, schema: str = "dashboard") -> dict:
+    """Return the item after proving it matches the schema (a feed item's, or a detail document's); a mismatch is our bug."""
+    problems = check_instance(item, schema)
     if problems:
-        raise CoursegenError(f"internal error: feed item for course {item.get('id')} does not match "
-                             f"the Course Dashboard model: {'; '.join(problems)}")
+        raise CoursegenError(f"internal error: the {schema} document of course {item.get('id')} does not match "
+                             f"its schema ({load_schema(schema)['title']}): {'; '.join(problems)}")
     return item
 
 
