@@ -3,7 +3,9 @@
 Each folder in tests/cases/hostile/ is one case: a case.yaml saying what is tried (`what`), what
 is done before the run (a good build, then `steps` that damage the content, the output, the
 spare copy or the cache), the command run and what it must give: its exit status and the
-messages it prints, and, with `seconds`, the time it may take at most. A case's own content/ and
+messages it prints, the texts some files must hold or lack (`public_contains`, `public_lacks`,
+`restricted_contains`, paths under public/ or restricted/), and, with `seconds`, the time it may
+take at most. A case's own content/ and
 templates/ are laid over the base catalog in _base/ (one course of each privacy, images,
 categories, creators). Whatever the case, the run must never print a traceback; a build that
 fails must leave the output byte-identical; a build that succeeds must make exactly what a cold
@@ -110,6 +112,10 @@ def test_hostile_case(name):
             page = (out / "public" / path).read_text("utf-8")
             for text in texts:
                 assert text not in page, f"{text!r} in {path}"
+        for path, texts in spec.get("restricted_contains", {}).items():
+            document = (out / "restricted" / path).read_text("utf-8")
+            for text in texts:
+                assert text in document, f"{text!r} not in restricted/{path}"
 
 
 class _TooSlow(BaseException):

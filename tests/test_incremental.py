@@ -61,10 +61,15 @@ def apply(project: Project, clock: Clock, state: dict, edit: tuple) -> None:
         fields["name"] = f"Course {index} renamed {value}"
     elif kind == "delete":
         fields["deleted"] = bool(value % 2)
+    elif kind == "syllabus":  # what only its detail document shows
+        fields["sections"] = [{"id": 1, "name": f"Part {value}", "lessons": [
+            {"id": 1, "name": f"Lesson {value}"}, {"id": 2, "name": "Draft", "status": "draft" if value % 2 else "published"}]}]
+        fields["paywalls"] = [{"name": "Access", "payment_prices": [{"unit_amount": 100 * value, "currency": "EUR"}]}]
+        fields["level"] = ["beginner", "intermediate", "advanced"][value % 3]
     write(project, clock, f"courses/{index}.yaml", course(100 + index, **fields))
 
 
-edits = st.lists(st.tuples(st.sampled_from(["describe", "privacy", "rename", "delete", "template", "site"]),
+edits = st.lists(st.tuples(st.sampled_from(["describe", "privacy", "rename", "delete", "syllabus", "template", "site"]),
                            st.integers(0, N_COURSES - 1), st.integers(0, 9)), min_size=1, max_size=6)
 
 
@@ -127,14 +132,36 @@ def test_one_edit_rewrites_only_the_feed_pages_that_hold_it(project):
         clock.touch(path)
     assert project.build() == 0
     feeds = project.out / "public/feeds"
-    before = {path.name: path.stat().st_mtime_ns for path in feeds.iterdir()}
+    before = {path.relative_to(feeds).as_posix(): path.stat().st_mtime_ns for path in feeds.rglob("*.json")}
     project.add(course(3, "Course 3", created_at="2025-01-03T00:00:00Z", description="Edited."))
     clock.touch(project.content / "courses/3.yaml")
     assert project.build() == 0
-    changed = {path.name for path in feeds.iterdir() if path.stat().st_mtime_ns != before[path.name]}
-    # open.json holds 1-2, open-2.json 3-4; the JSON Feed, newest first: 6-5, 4-3, 2-1
-    assert changed == {"open-2.json", "open.feed-2.json"}
+    after = {path.relative_to(feeds).as_posix(): path.stat().st_mtime_ns for path in feeds.rglob("*.json")}
+    assert after.keys() == before.keys()
+    changed = {name for name, mtime in after.items() if mtime != before[name]}
+    # open.json holds 1-2, open-2.json 3-4; the JSON Feed, newest first: 6-5, 4-3, 2-1; and course 3's own document
+    assert changed == {"open-2.json", "open.feed-2.json", "courses/3.json"}
     assert "<p>Edited.</p>" in project.read("public/feeds/open.feed-2.json")
+
+
+def test_a_syllabus_edit_rewrites_its_detail_document_and_nothing_else_of_the_feeds(project):
+    """Sections, lessons and paywalls are in no feed item: only the course's own document shows them."""
+    clock = Clock()
+    project.add(*(course(i, f"Course {i}", privacy="private" if i == 2 else "open") for i in range(1, 4)))
+    for path in project.content.rglob("*.yaml"):
+        clock.touch(path)
+    assert project.build() == 0
+    files = [*(project.out / "public/feeds").rglob("*.json"), *(project.out / "restricted/feeds").rglob("*.json")]
+    before = {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in files}
+    syllabus = [{"id": 5, "name": "Edited part", "lessons": [{"id": 6, "name": "Edited lesson"}]}]
+    project.add(course(2, "Course 2", privacy="private", sections=syllabus))
+    clock.touch(project.content / "courses/2.yaml")
+    assert project.build() == 0
+    changed = {path.relative_to(project.out).as_posix() for path in files if path.read_bytes() != before[path][0]}
+    assert changed == {"restricted/feeds/courses/2.json"}
+    details = [path for path in files if path.parent.name == "courses" and path.name != "2.json"]
+    assert len(details) == 2 and all(path.stat().st_mtime_ns == before[path][1] for path in details)  # reused, not rewritten
+    assert project.json("restricted/feeds/courses/2.json")["sections"][0]["lessons"][0]["name"] == "Edited lesson"
 
 
 def test_a_rebuild_from_inside_the_content_folder_keeps_each_course_source(project, monkeypatch):

@@ -2,7 +2,9 @@
 
 A catalog is drawn course by course: a privacy, a deleted flag, categories from categories.yaml
 and inline ones, a hidden member count, an image of a colour of its own carrying a marker in its
-metadata, and sometimes user templates that print every value they are handed. Every token of
+metadata, a syllabus with draft lessons and a paywall with a price of its own, and sometimes user
+templates that print every value they are handed. A hidden course's syllabus and prices may be
+written only in its own restricted detail document, and draft lessons nowhere. Every token of
 what must stay hidden is a word found nowhere else; the scan reads every byte and file name under
 public/, and decodes every published image to find a hidden course's colour.
 """
@@ -19,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 
+import coursegen.site.details as details
 import coursegen.site.feeds as feeds
 from coursegen.privacy import PublicView
 from tests.conftest import CATEGORIES, SITE, USERS, Project, course
@@ -47,6 +50,42 @@ def member_count(index: int, salt: int) -> int:
     return 900000 + salt % 1000 * 10 + index
 
 
+def price_amount(index: int, salt: int) -> int:
+    """A price in minor units whose whole units (8,0ss,s0i) are a number found nowhere else."""
+    return (8_000_000 + salt % 1000 * 100 + index) * 100 + 37
+
+
+def price_texts(index: int, salt: int) -> tuple[str, ...]:
+    """The amount as a feed writes it, and its whole units as a page would show them, with or without separators."""
+    units = price_amount(index, salt) // 100
+    return str(price_amount(index, salt)), str(units), f"{units:,}", f"{units:,}".replace(",", ".")
+
+
+def syllabus(index: int, salt: int) -> list[dict]:
+    """A syllabus of marked names: a published lesson, a draft quiz, and a section of drafts only."""
+    return [{"id": 1, "name": token("section", index, salt), "lessons": [
+                {"id": 1, "name": token("lesson", index, salt)},
+                {"id": 2, "name": token("draftlesson", index, salt), "type": "quiz", "status": "draft"}]},
+            {"id": 2, "name": token("draftsection", index, salt), "lessons": [
+                {"id": 3, "name": token("draftonly", index, salt), "status": "draft"}]}]
+
+
+def paywalls(index: int, salt: int) -> list[dict]:
+    return [{"name": token("paywall", index, salt), "payment_prices": [
+        {"unit_amount": price_amount(index, salt), "currency": "EUR", "recurring_interval": "month"}]}]
+
+
+def shown_syllabus_tokens(index: int, salt: int) -> tuple[str, ...]:
+    """What a course's detail document shows of its syllabus and paywalls (published lessons only)."""
+    return (token("section", index, salt), token("lesson", index, salt), token("paywall", index, salt),
+            *price_texts(index, salt))
+
+
+def draft_lesson_tokens(index: int, salt: int) -> tuple[str, ...]:
+    """What no build but a preview may write anywhere: draft lessons, and the section they leave empty."""
+    return token("draftlesson", index, salt), token("draftsection", index, salt), token("draftonly", index, salt)
+
+
 @st.composite
 def catalogs(draw):
     """Draw a catalog: its courses, the categories.yaml and inline categories they use, images and templates."""
@@ -66,6 +105,8 @@ def catalogs(draw):
             "inline": draw(st.lists(st.sampled_from(range(3)), max_size=2, unique=True)),
             "with_meta": draw(st.booleans()),
             "image": draw(st.sampled_from([None, None, "png", "jpg"])),
+            "syllabus": draw(st.booleans()),
+            "paywall": draw(st.booleans()),
         })
     return salt, categories, inline, courses, draw(st.booleans())
 
@@ -85,6 +126,10 @@ def write_catalog(project: Project, salt: int, categories: list[dict], inline: l
         )
         if spec["with_meta"]:
             fields.update(meta_description=f"Shared blurb {token('meta', i, salt)}")
+        if spec.get("syllabus"):
+            fields.update(sections=syllabus(i, salt), enforce_lessons_order=True, workload=token("workload", i, salt))
+        if spec.get("paywall"):
+            fields.update(paywalls=paywalls(i, salt))
         if spec["image"]:
             fields.update(image_original=f"images/course-{i}.{spec['image']}")
             project.write(f"images/course-{i}.{spec['image']}", marked_image(COLOURS[i], token("marker", i, salt), spec["image"]))
@@ -126,6 +171,11 @@ def find_leaks(public: dict[str, bytes], salt: int, categories: list[dict], inli
     for spec in courses:
         i, visible = spec["index"], not spec["deleted"]
         forbid(token("marker", i, salt))  # metadata never leaves, whoever's image it is
+        for tok in draft_lesson_tokens(i, salt):
+            forbid(tok)
+        if not (visible and spec["privacy"] == "open"):  # not even on a private course's own lock screen
+            for tok in (*shown_syllabus_tokens(i, salt), token("workload", i, salt)):
+                forbid(tok)
         if visible and spec["privacy"] == "open":
             shown_registry.update(spec["categories"])
             shown_inline.update(spec["inline"])
@@ -171,6 +221,29 @@ def image_leaks(public: dict[str, bytes], courses: list[dict]) -> list[str]:
     return leaks
 
 
+def restricted_leaks(restricted: dict[str, bytes], salt: int, courses: list[dict]) -> list[str]:
+    """Return every syllabus, paywall or price of a hidden course found under restricted/ outside its own document.
+
+    A hidden course's own detail document must hold them (else the scan proves nothing); a deleted
+    course's are nowhere, nor are a draft lesson's.
+    """
+    texts = {path: content.decode("utf-8", "replace") for path, content in restricted.items()}
+    leaks = []
+    for spec in courses:
+        i = spec["index"]
+        own = f"feeds/courses/{1000 + i}.json"
+        for tok in draft_lesson_tokens(i, salt):
+            leaks += [f"{tok} in restricted/{path}" for path, text in texts.items() if tok in text]
+        for tok in (*shown_syllabus_tokens(i, salt), token("workload", i, salt)):
+            leaks += [f"{tok} in restricted/{path}" for path, text in texts.items() if tok in text and path != own]
+        hidden = not spec["deleted"] and spec["privacy"] != "open"
+        if hidden and spec.get("syllabus") and token("lesson", i, salt) not in texts.get(own, ""):
+            leaks.append(f"course {i}'s own document restricted/{own} lacks its lessons")
+        if hidden and spec.get("paywall") and str(price_amount(i, salt)) not in texts.get(own, ""):
+            leaks.append(f"course {i}'s own document restricted/{own} lacks its price")
+    return leaks
+
+
 def build_and_scan(salt, categories, inline, courses, dump, *, renamed: bool = False) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         project = Project(Path(tmp) / "site")
@@ -180,7 +253,9 @@ def build_and_scan(salt, categories, inline, courses, dump, *, renamed: bool = F
             for path in (project.content / "courses").glob("*.yaml"):
                 path.write_text(path.read_text("utf-8").replace("slug: zqslug", "slug: zqnewslug"), "utf-8")
             assert project.build("--quiet") == 0
-        return find_leaks(project.public(), salt, categories, inline, courses)
+        restricted = {path.relative_to(project.out / "restricted").as_posix(): path.read_bytes()
+                      for path in sorted((project.out / "restricted").rglob("*")) if path.is_file()}
+        return find_leaks(project.public(), salt, categories, inline, courses) + restricted_leaks(restricted, salt, courses)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
@@ -203,7 +278,7 @@ LEAKY_CATALOG = (7, [{"id": 100 + i, "name": token("catname", i, 7), "slug": f"z
                  [{"id": 200 + i, "name": token("inlinename", i, 7), "slug": f"zqinline{i}x7",
                    "description": token("inlinedesc", i, 7)} for i in range(3)],
                  [{"index": 0, "privacy": "secret", "deleted": False, "hide_member_count": False, "categories": [1],
-                   "inline": [2], "with_meta": False, "image": "png"},
+                   "inline": [2], "with_meta": False, "image": "png", "syllabus": True, "paywall": True},
                   {"index": 1, "privacy": "open", "deleted": False, "hide_member_count": True, "categories": [0],
                    "inline": [0], "with_meta": False, "image": "jpg"}], False)
 
@@ -229,6 +304,20 @@ def test_the_scan_sees_a_secret_course_in_the_public_feed(monkeypatch):
     monkeypatch.setattr(feeds, "is_public_feed_item", lambda course: not course.deleted)
     leaks = build_and_scan(*LEAKY_CATALOG)
     assert any(token("name", 0, 7) in leak and "feeds/open.json" in leak for leak in leaks)
+
+
+def test_the_scan_sees_a_secret_course_s_syllabus_in_a_public_detail_document(monkeypatch):
+    monkeypatch.setattr(details, "detail_folder", lambda course: None if course.deleted else "public")
+    leaks = build_and_scan(*LEAKY_CATALOG)
+    for tok in (token("lesson", 0, 7), token("section", 0, 7), token("paywall", 0, 7), str(price_amount(0, 7))):
+        assert f"{tok} in feeds/courses/1000.json" in leaks
+    assert "course 0's own document restricted/feeds/courses/1000.json lacks its lessons" in leaks
+
+
+def test_the_scan_sees_draft_lessons_in_a_detail_document(monkeypatch):
+    monkeypatch.setattr(details, "published_sections", lambda course: course.sections)
+    leaks = build_and_scan(*LEAKY_CATALOG)
+    assert f"{token('draftlesson', 0, 7)} in restricted/feeds/courses/1000.json" in leaks
 
 
 @pytest.mark.parametrize("kind", ["png", "jpg"])
