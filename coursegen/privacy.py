@@ -6,10 +6,9 @@ Every writer of public output asks this module; nothing else looks at `course.pr
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from enum import Enum
 
-from coursegen.model import Catalog, Category, Course, Privacy, Section
+from coursegen.model import Catalog, Category, Course, Privacy
 
 
 class PublicView(Enum):
@@ -125,16 +124,6 @@ def detail_folder(course: Course) -> str | None:
     if is_public_feed_item(course):
         return "public"
     return None if restricted_feed(course) is None else "restricted"
-
-
-def published_sections(course: Course) -> tuple[Section, ...]:
-    """Return the syllabus as the API shows it to members: published lessons only, no section left empty."""
-    shown = []
-    for section in course.sections:
-        lessons = tuple(lesson for lesson in section.lessons if lesson.published)
-        if lessons:
-            shown.append(section if len(lessons) == len(section.lessons) else replace(section, lessons=lessons))
-    return tuple(shown)
 
 
 def needs_description(privacy: str, deleted: bool, meta_description: str, *, preview: bool = False) -> bool:

@@ -14,10 +14,11 @@ from typing import NamedTuple
 
 from coursegen.images.publish import CourseImages, ImageSet
 from coursegen.jsontext import dumps
-from coursegen.model import Catalog, Course, CourseType, Paywall, Rendered, Section
-from coursegen.privacy import detail_folder, published_sections
+from coursegen.model import Catalog, Course, CourseType, Lesson, Paywall, Rendered, Section
+from coursegen.privacy import detail_folder
 from coursegen.site.descriptions import CourseDescriptions
 from coursegen.site.feeds import checked, dashboard_item
+from coursegen.site.syllabus import shown_sections
 
 PREFETCHED = 500  # descriptions read at once, for the meta fallbacks of the documents that follow
 
@@ -69,7 +70,8 @@ def _document_bytes(course: Course, catalog: Catalog, rendered: Rendered, images
 def detail_document(course: Course, catalog: Catalog, rendered: Rendered, images: CourseImages) -> dict:
     """Return the course as the API's Course shows it to an anonymous viewer: the model item, then the syllabus."""
     document = dashboard_item(course, catalog, rendered, images)
-    sections = [_section(section, course.type) for section in published_sections(course)]
+    # What members see, as the course page lists it: never a draft lesson, even in a preview.
+    sections = [_section(shown.section, shown.lessons, course.type) for shown in shown_sections(course, preview=False)]
     document["sections"] = sections
     document["num_sections"] = len(sections)
     document["num_lessons"] = sum(len(section["lessons"]) for section in sections)
@@ -85,14 +87,14 @@ def detail_document(course: Course, catalog: Catalog, rendered: Rendered, images
     return document
 
 
-def _section(section: Section, course_type: CourseType) -> dict:
-    """Return a section with the opening its course's type has: days after joining, a date, or none."""
+def _section(section: Section, lessons: tuple[Lesson, ...], course_type: CourseType) -> dict:
+    """Return a section with the opening its course's type has (days after joining, a date, or none) and its lessons."""
     shown = {"id": section.id, "name": section.name}
     if course_type is CourseType.STRUCTURED:
         shown["drip_delay"] = section.drip_delay
     elif course_type is CourseType.SCHEDULED:
         shown["dripped_at"] = section.dripped_at
-    shown["lessons"] = [{"id": lesson.id, "name": lesson.name, "type": lesson.type.value} for lesson in section.lessons]
+    shown["lessons"] = [{"id": lesson.id, "name": lesson.name, "type": lesson.type.value} for lesson in lessons]
     return shown
 
 
