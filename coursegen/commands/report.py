@@ -106,6 +106,7 @@ def summary_line(summary: dict) -> str:
     by_privacy = ", ".join(f"{count} {name}" for name, count in summary["courses"].items()) or "no courses"
     return (f"built {_plural(sum(summary['courses'].values()), 'course')} ({by_privacy}): "
             f"{_plural(summary['pages'], 'page')}, {_plural(summary['feeds'], 'feed file')}, "
+            f"{_plural(summary.get('details', 0), 'course document')}, "
             f"{_plural(summary['files'], 'file')}, "
             f"images {summary['images']['made']} made and {summary['images']['reused']} from the cache "
             f"in {summary['seconds']:.2f} s")

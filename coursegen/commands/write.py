@@ -193,7 +193,8 @@ def _summary(catalog: Catalog, staging: Staging, counts: dict, images, seconds: 
     return {
         "courses": dict(sorted(privacy.items())),
         "pages": sum(1 for p in staging.files if p.endswith(".html")),
-        "feeds": sum(1 for p in staging.files if "/feeds/" in p),
+        "feeds": sum(1 for p in staging.files if "/feeds/" in p and "/feeds/courses/" not in p),
+        "details": sum(1 for p in staging.files if "/feeds/courses/" in p),
         "files": len(staging.files),
         **counts,
         "images": {"made": images.made, "reused": images.reused},

@@ -19,7 +19,7 @@ from pathlib import Path
 from coursegen import __version__
 from coursegen.incremental.keys import digest
 
-_FORMAT = 22
+_FORMAT = 23
 RACY_WINDOW_NS = 3_000_000_000
 _STAMP = (_FORMAT, __version__, sys.version_info[:2])
 
