@@ -36,6 +36,35 @@ class Loader(_BaseLoader):
     }
 
 
+def _plain_resolvers(loader: type) -> dict[str, tuple]:
+    return {first: tuple(resolvers) for first, resolvers in loader.yaml_implicit_resolvers.items()}
+
+
+_RESOLVERS = _plain_resolvers(Loader)
+_INT = _TAG + "int"
+
+
+def _resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+    """Return a node's tag as PyYAML's BaseResolver.resolve does for this loader, in a third of the time.
+
+    libyaml calls it for every node of every file, a third of a cold build's parsing: without the
+    path resolvers and wildcard resolvers this loader has none of, and without building a list a
+    call. A plain whole number is an int at once ("09" and "0_1" go through the patterns as before).
+    """
+    if kind is yaml.ScalarNode:
+        if implicit[0]:
+            if value.isdigit() and value.isascii() and (value[0] != "0" or value == "0"):
+                return _INT
+            for tag, regexp in _RESOLVERS.get(value[:1], ()):
+                if regexp.match(value):
+                    return tag
+        return _STR
+    return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+Loader.resolve = _resolve
+
+
 class YamlProblem(Exception):
     """A value a content file may not hold, at a 1-based line and column."""
 
@@ -129,6 +158,10 @@ class _Builder:
                 if found:
                     raise _problem(node, _noncharacter_message(found.group()))
                 return node.value
+            written = node.value
+            if (tag == _INT and not node.style and written.isdigit() and written.isascii() and len(written) < 19
+                    and (written[0] != "0" or written == "0")):
+                return int(written)  # a plain whole number: nothing for PyYAML's reading or _checked_number to do
             if tag in _SCALARS:
                 return _checked_number(node, _SCALARS[tag](node))
         elif depth >= MAX_DEPTH:

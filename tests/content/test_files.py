@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coursegen.content import safe_yaml
 
@@ -19,6 +21,8 @@ DOCUMENTS = [
     "",
     "- a list\n- at the top\n",
     "just text\n",
+    "ids: [0, 7, 09, 1_000, 123456789012345678, 1234567890123456789, +5, -0]\n",
+    "digits: [\u0661\u0662, \u00b2, '42', !!int 42]\n",
 ]
 
 
@@ -31,6 +35,15 @@ def test_plain_documents_read_as_pyyaml_reads_them(text):
     if isinstance(expected, dict):
         assert [type(v) for v in found.values()] == [type(v) for v in expected.values()]
         assert list(found) == list(expected)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0123456789_+-.:eExXbBoOyYnNtTfF~<=!&*aA\u0661\u00b2 "), max_size=12))
+def test_the_fast_resolver_tags_a_scalar_as_pyyaml_does(value):
+    """safe_yaml's own resolve (a third of parsing's time) agrees with PyYAML's on every plain and quoted scalar."""
+    for implicit in ((True, False), (False, True), (False, False)):
+        expected = yaml.resolver.BaseResolver.resolve(safe_yaml.Loader(""), yaml.ScalarNode, value, implicit)
+        assert safe_yaml.Loader.resolve(safe_yaml.Loader(""), yaml.ScalarNode, value, implicit) == expected
 
 
 def test_dates_stay_text():
