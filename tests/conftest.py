@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -92,3 +93,44 @@ def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", "coursegen", *args], capture_output=True, text=True,
                           cwd=cwd, env=env, timeout=60)
+
+
+# The wheel, installed into a fresh environment outside the repository, and a `new site` built there:
+# shared by tests/test_packaging.py and the browser checks of tests/e2e/test_installed_site.py.
+
+
+def run_installed(*args, cwd: Path, timeout: int = 240) -> subprocess.CompletedProcess:
+    """Run a command of an installed coursegen (or its venv), which must exit 0."""
+    # No PYTHONPATH: the installed package must stand on its own, not lean on this checkout.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True,
+                            timeout=timeout)
+    assert result.returncode == 0, f"{args} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """Build the wheel from a copy of the sources, so that no build/ or egg-info lands in the checkout."""
+    work = tmp_path_factory.mktemp("wheel")
+    source = work / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, source / name)
+    shutil.copytree(REPO / "coursegen", source / "coursegen", ignore=shutil.ignore_patterns("__pycache__"))
+    run_installed(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", work / "dist", source, cwd=work)
+    (built,) = (work / "dist").glob("*.whl")
+    return built
+
+
+@pytest.fixture(scope="session")
+def demo(wheel, tmp_path_factory) -> tuple[Path, Path]:
+    """A fresh environment with the wheel installed, and a `new site` built there: (environment, site)."""
+    work = tmp_path_factory.mktemp("user")
+    run_installed(sys.executable, "-m", "venv", work / "venv", cwd=work)
+    bin = work / "venv" / "bin"
+    run_installed(bin / "python", "-m", "pip", "install", "--quiet", wheel, cwd=work)
+    run_installed(bin / "coursegen", "new", "site", "demo", cwd=work)
+    run_installed(bin / "coursegen", "build", cwd=work / "demo")
+    return work / "venv", work / "demo"

@@ -7,55 +7,15 @@ second run take seconds.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from coursegen import __version__
-from tests.conftest import REPO
+from tests.conftest import REPO, run_installed
 
 pytestmark = pytest.mark.slow
-
-
-def _run(*args, cwd: Path, timeout: int = 240) -> subprocess.CompletedProcess:
-    # No PYTHONPATH: the installed package must stand on its own, not lean on this checkout.
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True,
-                            timeout=timeout)
-    assert result.returncode == 0, f"{args} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
-    return result
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    """Build the wheel from a copy of the sources, so that no build/ or egg-info lands in the checkout."""
-    work = tmp_path_factory.mktemp("wheel")
-    source = work / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(REPO / name, source / name)
-    shutil.copytree(REPO / "coursegen", source / "coursegen", ignore=shutil.ignore_patterns("__pycache__"))
-    _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", work / "dist", source, cwd=work)
-    (built,) = (work / "dist").glob("*.whl")
-    return built
-
-
-@pytest.fixture(scope="module")
-def demo(wheel, tmp_path_factory) -> tuple[Path, Path]:
-    """A fresh environment with the wheel installed, and a `new site` built there: (environment, site)."""
-    work = tmp_path_factory.mktemp("user")
-    _run(sys.executable, "-m", "venv", work / "venv", cwd=work)
-    bin = work / "venv" / "bin"
-    _run(bin / "python", "-m", "pip", "install", "--quiet", wheel, cwd=work)
-    _run(bin / "coursegen", "new", "site", "demo", cwd=work)
-    _run(bin / "coursegen", "build", cwd=work / "demo")
-    return work / "venv", work / "demo"
 
 
 def test_the_wheel_holds_every_data_file_of_the_package(wheel):
@@ -81,7 +41,7 @@ def test_installed_as_coursegen_and_nothing_else(demo):
     assert (dist_info / "top_level.txt").read_text().split() == ["coursegen"]
     assert not (site_packages / "generator").exists()
     assert (site_packages / "coursegen/site/templates/base.html").is_file()
-    version = _run(venv / "bin/coursegen", "--version", cwd=venv)
+    version = run_installed(venv / "bin/coursegen", "--version", cwd=venv)
     assert version.stdout.strip() == f"coursegen {__version__}"
 
 
