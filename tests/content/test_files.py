@@ -44,6 +44,8 @@ def test_the_fast_resolver_tags_a_scalar_as_pyyaml_does(value):
     for implicit in ((True, False), (False, True), (False, False)):
         expected = yaml.resolver.BaseResolver.resolve(safe_yaml.Loader(""), yaml.ScalarNode, value, implicit)
         assert safe_yaml.Loader.resolve(safe_yaml.Loader(""), yaml.ScalarNode, value, implicit) == expected
+        # again: the second time a plain scalar's tag may come from what the first remembered
+        assert safe_yaml.Loader.resolve(safe_yaml.Loader(""), yaml.ScalarNode, value, implicit) == expected
 
 
 def test_dates_stay_text():
