@@ -11,7 +11,6 @@ becomes an Issue naming the template and its line.
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -213,10 +212,21 @@ def _shows_something_wrong(html: str) -> bool:
     Python writes an object without text of its own as `<... at 0x7f...>`; a page can also say
     " at 0x" for a good reason (a description quoting Python), and is then rendered twice, once checked.
     """
-    return " at 0x" in html or (not html.isascii() and _SURROGATE.search(html) is not None)
+    return " at 0x" in html or (not html.isascii() and not _encodable(html))
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")  # found without encoding the page, which render_page does once
+def _encodable(html: str) -> bool:
+    """Return False when the text holds half a surrogate pair.
+
+    Found by encoding, not by a regular expression: a page with one "·" is not ASCII, and
+    searching its 15 KB for the class [\ud800-\udfff] takes four times as long as encoding it
+    (115 us against 27), even though render_page then encodes it once more.
+    """
+    try:
+        html.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def template_issue(error: BaseException, name: str) -> Issue:
