@@ -151,8 +151,13 @@ def _course(document: Document, registry: Registry, inline: dict[str, _Inline],
     return course, []
 
 
+# A lesson's type by its value, without LessonType(value)'s Enum machinery (a microsecond a lesson:
+# a course has dozens); the schema has refused any other value already.
+_LESSON_TYPES = {kind.value: kind for kind in LessonType}
+
+
 def _section(data: dict) -> Section:
-    lessons = tuple(Lesson(id=lesson["id"], name=lesson["name"].strip(), type=LessonType(lesson.get("type", "lesson")),
+    lessons = tuple(Lesson(id=lesson["id"], name=lesson["name"].strip(), type=_LESSON_TYPES[lesson.get("type", "lesson")],
                            published=lesson.get("status", "published") == "published")
                     for lesson in data.get("lessons", ()))
     return Section(id=data["id"], name=data["name"].strip(), lessons=lessons, drip_delay=data.get("drip_delay", 0),
