@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -10,11 +11,15 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coursegen.cli import main
+from coursegen.incremental.keys import course_key
+from coursegen.model import Lesson, LessonType, Section
 from tests.conftest import CATEGORIES, SITE, USERS, Project, course
+from tests.site.test_syllabus import model_course
 
 N_COURSES = 6
 # Pages of two cards and feeds of two items: an edit changes some pages and files and leaves others.
@@ -458,3 +463,21 @@ def test_a_spare_file_linked_to_the_live_one_is_never_written_through(project, t
         cold = tmp_path / f"cold-{step}"
         assert main(["build", "--quiet", "--no-cache", "--content", str(project.content), "--out", str(cold)]) == 0
         assert snapshot(project.out) == snapshot(cold), step
+
+
+def test_the_course_key_changes_with_every_field_of_every_section_and_lesson():
+    """Sections and lessons are NamedTuples, keyed as lists of their fields: an edit to any one is seen."""
+    lesson = Lesson(1, "Hello")
+    section = Section(1, "Basics", (lesson,), drip_delay=2, dripped_at="2027-01-01T00:00:00Z")
+    base = model_course(sections=(section,))
+    keys = {course_key(b"", base, None)}
+    changed_lessons = [lesson._replace(id=2), lesson._replace(name="Hi"), lesson._replace(type=LessonType.QUIZ),
+                       lesson._replace(published=False)]
+    changed_sections = [section._replace(lessons=(other,)) for other in changed_lessons] + [
+        section._replace(id=2), section._replace(name="Start"), section._replace(lessons=()),
+        section._replace(drip_delay=3), section._replace(dripped_at="2027-01-02T00:00:00Z")]
+    for other in changed_sections:
+        keys.add(course_key(b"", dataclasses.replace(base, sections=(other,)), None))
+    assert len(keys) == 1 + len(changed_sections)
+    with pytest.raises(TypeError):  # what orjson refuses besides the model's NamedTuples is still refused
+        course_key(b"", dataclasses.replace(base, sections=({1, 2},)), None)

@@ -100,7 +100,18 @@ def course_key(site: bytes, course: object, images: object) -> bytes:
     site_key); the generator's version and templates are covered elsewhere (the cache's stamp,
     the pages' template fingerprints).
     """
-    return hashlib.blake2b(site + orjson.dumps(course) + orjson.dumps(images), digest_size=16).digest()
+    return hashlib.blake2b(site + orjson.dumps(course, default=_named_tuple) + orjson.dumps(images),
+                           digest_size=16).digest()
+
+
+def _named_tuple(value: object) -> tuple:
+    """Return a NamedTuple of the model (model.Section, model.Lesson) as the tuple of its fields, for orjson.
+
+    orjson writes a tuple, but refuses a subclass of one; anything else it refuses stays refused.
+    """
+    if isinstance(value, tuple) and hasattr(type(value), "_fields"):
+        return tuple(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def kept(data: bytes) -> bytes:
