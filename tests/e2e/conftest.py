@@ -7,6 +7,8 @@ import http.server
 import os
 import shutil
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,19 +66,30 @@ class Site:
 def site(tmp_path_factory) -> Site:
     """Build the example catalog with base_url set to a local server, and serve it for the session."""
     root = tmp_path_factory.mktemp("e2e")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), None)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
     content = EXAMPLE
     assert (content / "site.yaml").is_file(), "the browser tests build the repository's example catalog in content/"
-    assert main(["build", "--content", str(content), "--out", str(root / "output"), "--base-url", url]) == 0
-    public = root / "output" / "public"
-    server.RequestHandlerClass = functools.partial(SiteHandler, directory=str(public))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    result = check(Options(content=content, base_url=url))
-    yield Site(public, url, result.catalog)
-    server.shutdown()
-    server.server_close()
+
+    def build(url: str) -> Path:
+        assert main(["build", "--content", str(content), "--out", str(root / "output"), "--base-url", url]) == 0
+        return root / "output" / "public"
+
+    with served_on_localhost(build) as (url, public):
+        yield Site(public, url, check(Options(content=content, base_url=url)).catalog)
+
+
+@contextmanager
+def served_on_localhost(build: Callable[[str], Path]) -> Iterator[tuple[str, Path]]:
+    """Serve on 127.0.0.1 the public/ folder that build(url) makes for the server's own URL; yield (url, public)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), None)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        public = build(url)
+        server.RequestHandlerClass = functools.partial(SiteHandler, directory=str(public))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        yield url, public
+        server.shutdown()
+    finally:
+        server.server_close()
 
 
 def chromium_path() -> str:
@@ -102,14 +115,19 @@ def page(browser):
     """A fresh desktop-sized page; the test fails if the page logs a console error or throws."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    page.console_errors = watch_errors(page)
+    yield page
+    context.close()
+
+
+def watch_errors(page) -> list[str]:
+    """Return a list that collects the page's console errors, uncaught exceptions and failed requests."""
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("response", lambda response: errors.append(f"HTTP {response.status}: {response.url}")
             if response.status >= 400 and response.request.resource_type != "document" else None)
-    page.console_errors = errors
-    yield page
-    context.close()
+    return errors
 
 
 @pytest.fixture(scope="session")

@@ -7,14 +7,10 @@ sideways scroll at phone and desktop widths, light and dark; every internal link
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pytest
 
 from tests.conftest import run_installed
-from tests.e2e.conftest import WIDTHS, SiteHandler
+from tests.e2e.conftest import WIDTHS, served_on_localhost, watch_errors
 from tests.e2e.test_browser import SERIOUS
 from tests.e2e.test_links import parse, target_file
 
@@ -25,16 +21,14 @@ pytestmark = pytest.mark.slow  # it installs the wheel into a fresh environment
 def served(demo, tmp_path_factory):
     """The new site, built by the installed coursegen for a local address and served there: (url, public)."""
     venv, project = demo
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), None)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
     out = tmp_path_factory.mktemp("installed") / "output"
-    run_installed(venv / "bin" / "coursegen", "build", "--quiet", "--out", out, "--base-url", url, cwd=project)
-    public = out / "public"
-    server.RequestHandlerClass = functools.partial(SiteHandler, directory=str(public))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield url, public
-    server.shutdown()
-    server.server_close()
+
+    def build(url: str):
+        run_installed(venv / "bin" / "coursegen", "build", "--quiet", "--out", out, "--base-url", url, cwd=project)
+        return out / "public"
+
+    with served_on_localhost(build) as served:
+        yield served
 
 
 def pages_of(public) -> list[str]:
@@ -51,11 +45,7 @@ def test_every_page_of_a_new_site_is_clean_in_a_browser(browser, served, axe_sou
     viewport_width, height = WIDTHS[width]
     context = browser.new_context(viewport={"width": viewport_width, "height": height}, color_scheme=scheme)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("response", lambda response: errors.append(f"HTTP {response.status}: {response.url}")
-            if response.status >= 400 and response.request.resource_type != "document" else None)
+    errors = watch_errors(page)
     try:
         for path in paths:
             page.goto(url + path.lstrip("/"), wait_until="networkidle")
