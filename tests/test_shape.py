@@ -23,7 +23,8 @@ GENERATOR = REPO / "coursegen"
 # from its own stage and from the stages below it, never from one above.
 STAGES = ["cli", "commands", "site", "images", "content", "incremental", "output", "leaves"]
 LEAVES = {"coursegen", "coursegen.issues", "coursegen.model", "coursegen.privacy",
-          "coursegen.urls", "coursegen.parallel", "coursegen.jsontext", "coursegen.schemas"}
+          "coursegen.urls", "coursegen.parallel", "coursegen.jsontext", "coursegen.schemas",
+          "coursegen.words"}
 MAX_LINES = 300
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from coursegen.content.files import printable
 from coursegen.issues import Issue
+from coursegen.words import counted
 
 _COLORS = {"path": "1", "error": "1;31", "warning": "1;33", "field": "36", "count": "1"}
 
@@ -39,13 +40,9 @@ def count_line(issues: Iterable[Issue], content: str, *, color: bool = False) ->
         return f"{content}: no problems found"
     errors = sum(i.is_error for i in issues)
     warnings = len(issues) - errors
-    parts = [_plural(errors, "error")] + ([_plural(warnings, "warning")] if warnings else [])
+    parts = [counted(errors, "error")] + ([counted(warnings, "warning")] if warnings else [])
     files = len({i.path for i in issues})
-    return _painter(color)("count", f"{' and '.join(parts)} in {_plural(files, 'file')} under {content}")
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+    return _painter(color)("count", f"{' and '.join(parts)} in {counted(files, 'file')} under {content}")
 
 
 def _painter(color: bool):
@@ -104,9 +101,9 @@ def summary_line(summary: dict) -> str:
     if summary.get("up_to_date"):
         return f"output is up to date: no input changed ({summary['seconds']:.2f} s)"
     by_privacy = ", ".join(f"{count} {name}" for name, count in summary["courses"].items()) or "no courses"
-    return (f"built {_plural(sum(summary['courses'].values()), 'course')} ({by_privacy}): "
-            f"{_plural(summary['pages'], 'page')}, {_plural(summary['feeds'], 'feed file')}, "
-            f"{_plural(summary.get('details', 0), 'course document')}, "
-            f"{_plural(summary['files'], 'file')}, "
+    return (f"built {counted(sum(summary['courses'].values()), 'course')} ({by_privacy}): "
+            f"{counted(summary['pages'], 'page')}, {counted(summary['feeds'], 'feed file')}, "
+            f"{counted(summary.get('details', 0), 'course document')}, "
+            f"{counted(summary['files'], 'file')}, "
             f"images {summary['images']['made']} made and {summary['images']['reused']} from the cache "
             f"in {summary['seconds']:.2f} s")

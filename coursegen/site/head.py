@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from coursegen.content.rules import is_absolute_url
 from coursegen.model import Course, CourseType, SiteConfig
 from coursegen.site import formats
-from coursegen.site.syllabus import ShownSection, counted, language_tag, level_label, prices
+from coursegen.site.syllabus import ShownSection, language_tag, level_label, prices
+from coursegen.words import counted
 
 DEFAULT_IMAGE_PATH = "assets/og-default.png"  # shipped with the generator, copied into every site
 DEFAULT_IMAGE_SIZE = (1200, 630)

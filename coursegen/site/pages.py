@@ -22,7 +22,6 @@ from coursegen.privacy import (
 )
 from coursegen.site import views
 from coursegen.site.descriptions import CourseDescriptions
-from coursegen.site.syllabus import shown_sections
 from coursegen.site.head import (
     DEFAULT_IMAGE_PATH,
     DEFAULT_IMAGE_SIZE,
@@ -34,6 +33,7 @@ from coursegen.site.head import (
     lock_description,
     page_title,
 )
+from coursegen.site.syllabus import shown_sections
 from coursegen.urls import (
     absolute_url,
     category_path,

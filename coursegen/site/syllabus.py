@@ -12,8 +12,7 @@ from typing import NamedTuple
 
 from coursegen.model import Course, CourseType, Lesson, LessonType, Price, Section, SiteConfig
 from coursegen.site import formats
-
-INTERVALS = {"week": "week", "month": "month", "year": "year"}  # recurring_interval → the word after "/"
+from coursegen.words import counted
 
 
 class ShownSection(NamedTuple):
@@ -44,11 +43,6 @@ def shown_sections(course: Course, *, preview: bool) -> tuple[ShownSection, ...]
 
 def lesson_count(sections: tuple[ShownSection, ...]) -> int:
     return sum(len(shown.lessons) for shown in sections)
-
-
-def counted(count: int, noun: str) -> str:
-    """Return "1 lesson", "17 lessons"."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def syllabus_view(course: Course, site: SiteConfig, sections: tuple[ShownSection, ...]) -> dict | None:
@@ -107,8 +101,8 @@ def price_text(course: Course, site: SiteConfig) -> str:
 
 def _one_price(price: Price, site_language: str) -> str:
     amount = formats.money(price.unit_amount, price.currency, site_language)
-    interval = INTERVALS.get(price.recurring_interval)
-    return f"{amount} / {interval}" if interval else amount
+    # The schema allows week, month and year: each is also the word after "/".
+    return f"{amount} / {price.recurring_interval}" if price.recurring_interval else amount
 
 
 def facts_view(course: Course, site: SiteConfig) -> dict:
