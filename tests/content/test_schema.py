@@ -72,7 +72,8 @@ def test_site_yaml_errors_name_the_file_and_field(project, capsys):
     project.write("site.yaml", "title: Test\nbase_url: not a url\nlanguag: en\n")
     assert main(["check", "--content", str(project.content)]) == 1
     err = capsys.readouterr().err
-    assert "site.yaml:2:11: error: base_url: expected text matching" in err
+    assert ('site.yaml:2:11: error: base_url: expected an absolute http(s) URL such as "https://courses.example.org/", '
+            'found the text "not a url"') in err
     assert "site.yaml:3:1: error: languag: unknown field 'languag'; did you mean 'language'?" in err
 
 
@@ -86,6 +87,9 @@ JOIN_URL = "site.yaml:5:11: error: join_url: "
      "expected only the placeholders {id} and {slug}, found {name}"),
     ("https://community.example.org/course/{id-{slug}/",
      "expected each '{' closed by a '}' around id or slug, found a brace that opens or closes no placeholder"),
+    ("javascript://community.example.org/{id}",
+     "expected an absolute http(s) URL template such as \"https://community.example.org/course/{id}-{slug}/\", "
+     "found the text \"javascript://community.example.org/{id}\""),
     ("https://user:secret@community.example.org/course/{id}/",
      "expected an absolute http(s) URL template such as \"https://community.example.org/course/{id}-{slug}/\", "
      "but it holds a user name or password, which every page would publish"),
@@ -97,6 +101,32 @@ def test_join_url_is_a_url_template_with_only_id_and_slug(project, capsys, templ
     assert main(["check", "--content", str(project.content)]) == 1
     err = capsys.readouterr().err
     assert [line.split("/content/", 1)[-1] for line in err.splitlines() if "error: join_url" in line] == [JOIN_URL + message], err
+
+
+def test_every_pattern_of_every_schema_is_explained_in_words():
+    """A message names what was expected, never a regular expression: each pattern has its words (x-expected)."""
+    from coursegen import schemas
+
+    def patterns(rule: object, path: tuple):
+        if isinstance(rule, dict):
+            if "pattern" in rule:
+                yield path, rule
+            for key, child in rule.items():
+                yield from patterns(child, (*path, key))
+        elif isinstance(rule, list):
+            for index, child in enumerate(rule):
+                yield from patterns(child, (*path, index))
+
+    unexplained = [(name, path) for name in ("site", "course", "users", "categories")
+                   for path, rule in patterns(schemas.load(name), ())
+                   if "x-expected" not in rule and rule["pattern"] not in SPOKEN_PATTERNS
+                   and not rule["pattern"].startswith(CONTROL_CHARACTERS)]
+    assert unexplained == []
+
+
+# Patterns schema.py words itself: slugs, visible names, and text without control characters.
+SPOKEN_PATTERNS = {"^[a-z0-9]+(?:-[a-z0-9]+)*$", "\\S"}
+CONTROL_CHARACTERS = "^[^\\u0000"
 
 
 def test_join_url_with_id_and_slug_checks_clean(project, capsys):
