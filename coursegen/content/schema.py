@@ -232,6 +232,9 @@ def _expected(kind: str, rule: object, instance: object, schema: dict, keys: tup
         return f"expected non-empty text, found {found}"
     if kind == "maxLength":
         return f"expected at most {rule} characters, found {len(instance)}"
+    if kind in ("minItems", "maxItems"):
+        bound = "at least" if kind == "minItems" else "at most"
+        return f"expected a list of {bound} {rule} item{'' if rule == 1 else 's'}, found {found}"
     if kind in ("minimum", "maximum"):
         low, high = schema.get("minimum"), schema.get("maximum")
         if low is not None and high is not None:
