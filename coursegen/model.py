@@ -160,9 +160,8 @@ class Level(str, Enum):
 class Lesson(NamedTuple):
     """One lesson of a section, as the API's Course lists it (SPEC §7).
 
-    Lesson and Section are NamedTuples, not frozen dataclasses like the rest: a catalog has dozens
-    of them a course, and a frozen dataclass is made in three times the time. They are as
-    immutable; orjson writes them as lists of every field, so the course key still changes with any.
+    Lesson and Section are NamedTuples, not frozen dataclasses like the rest: a page has dozens
+    of them, and a frozen dataclass is made in three times the time. They are as immutable.
     """
 
     id: int
@@ -172,13 +171,34 @@ class Lesson(NamedTuple):
 
 
 class Section(NamedTuple):
-    """One section of the syllabus, in the order shown, with when it opens (SPEC §7)."""
+    """One section of the syllabus, in the order shown, with when it opens (SPEC §7).
+
+    A build keeps a course's sections apart from the course (Syllabus), as rows of these fields in
+    this order, a lesson's type as its value: [id, name, [[id, name, "quiz", true], …], drip_delay, dripped_at].
+    """
 
     id: int
     name: str
     lessons: tuple[Lesson, ...] = ()
     drip_delay: int = 0  # structured courses: days after a member joins
     dripped_at: str = ""  # scheduled courses: RFC 3339, when it opens
+
+
+class Syllabus(NamedTuple):
+    """What a course carries of its syllabus: the key its sections are kept under, and their counts.
+
+    The sections themselves are most of a course's size (8 KB for 50 lessons, 800 MB at 100,000
+    courses), and only a course's own page and detail document read them: a build keeps them in
+    its store by this key (incremental.store.SyllabusStore) and reads them there. The counts are
+    what listings show without them, for members and for previews (privacy.shown_counts).
+    """
+
+    key: str = ""  # digest of the sections' rows (see Section); "" for a course without sections
+    shown: tuple[int, int] = (0, 0)  # (sections, lessons) a member sees: published lessons only
+    previewed: tuple[int, int] = (0, 0)  # (sections, lessons) a preview shows: drafts too
+
+
+NO_SYLLABUS = Syllabus()
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +243,7 @@ class Course:
     member_count: int | None = None
     source: str = ""  # the course file, relative to the content directory
     # What a learner decides on (SPEC §7): the syllabus, its order, and the facts catalogs compare.
-    sections: tuple[Section, ...] = ()
+    syllabus: Syllabus = NO_SYLLABUS
     enforce_lessons_order: bool = False
     language: str = ""  # BCP 47; "" for the site's language
     level: Level | None = None

@@ -5,10 +5,11 @@ Every writer of public output asks this module; nothing else looks at `course.pr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
+from typing import NamedTuple
 
-from coursegen.model import Catalog, Category, Course, Privacy
+from coursegen.model import Catalog, Category, Course, Lesson, Privacy, Section
 
 
 class PublicView(Enum):
@@ -138,3 +139,44 @@ def needs_description(privacy: str, deleted: bool, meta_description: str, *, pre
         return False
     full = privacy == Privacy.OPEN.value or (privacy == Privacy.DRAFT.value and preview)
     return full or not meta_description.strip()
+
+
+class ShownSection(NamedTuple):
+    """A section as a page shows it: only the lessons it shows, and whether members cannot see it yet.
+
+    A NamedTuple, not a frozen dataclass: made for every section of a course's page, JSON-LD and
+    detail document, and a tuple is made in a third of the time.
+    """
+
+    section: Section
+    lessons: tuple[Lesson, ...]
+    draft: bool  # no published lesson: only previews show it
+
+
+def shown_sections(sections: tuple[Section, ...], *, preview: bool) -> tuple[ShownSection, ...]:
+    """Return the sections a page shows, in order, with the lessons it shows of each.
+
+    Draft lessons, and sections with no published lesson, are shown only in previews (the API
+    hides them from members), marked there as drafts. shown_counts counts by the same rule.
+    """
+    shown = []
+    for section in sections:
+        lessons = section.lessons
+        published = [lesson for lesson in lessons if lesson.published]
+        if preview:
+            shown.append(ShownSection(section, lessons, not published))
+        elif published:
+            # Usually every lesson is published: the section's own tuple, not a copy of it.
+            shown.append(ShownSection(section, lessons if len(published) == len(lessons) else tuple(published), False))
+    return tuple(shown)
+
+
+def shown_counts(published: Sequence[Sequence[bool]], *, preview: bool) -> tuple[int, int]:
+    """Return how many sections and lessons shown_sections shows, from each section's lessons' published flags.
+
+    What a listing's card counts, made when a course is resolved: its sections are not read again.
+    """
+    if preview:
+        return len(published), sum(len(flags) for flags in published)
+    lessons = [sum(flags) for flags in published]
+    return sum(1 for count in lessons if count), sum(lessons)

@@ -23,8 +23,7 @@ from PIL import Image, PngImagePlugin
 
 import coursegen.site.details as details
 import coursegen.site.feeds as feeds
-from coursegen.site.syllabus import shown_sections
-from coursegen.privacy import PublicView
+from coursegen.privacy import PublicView, shown_sections
 from tests.conftest import CATEGORIES, SITE, USERS, Project, course
 
 pytestmark = pytest.mark.slow
@@ -316,7 +315,7 @@ def test_the_scan_sees_a_secret_course_s_syllabus_in_a_public_detail_document(mo
 
 
 def test_the_scan_sees_draft_lessons_in_a_detail_document(monkeypatch):
-    monkeypatch.setattr(details, "shown_sections", lambda course, preview: shown_sections(course, preview=True))
+    monkeypatch.setattr(details, "shown_sections", lambda sections, preview: shown_sections(sections, preview=True))
     leaks = build_and_scan(*LEAKY_CATALOG)
     assert f"{token('draftlesson', 0, 7)} in restricted/feeds/courses/1000.json" in leaks
 

@@ -25,7 +25,7 @@ from coursegen.output.staging import Staging
 from coursegen.privacy import listed_courses, needs_description
 from coursegen.site import ASSETS, cards, details, feeds, pages, render, search, sitemap
 from coursegen.site.brand import brand_stylesheet
-from coursegen.site.descriptions import CourseDescriptions
+from coursegen.site.descriptions import CourseDescriptions, CourseSyllabi
 
 
 def build_site(options: Options, progress: Callable[[str], None], inputs: tuple, stats: dict[str, tuple],
@@ -50,6 +50,7 @@ def build_site(options: Options, progress: Callable[[str], None], inputs: tuple,
     unsaved = [_unsaved(folder, "the records of the output's two copies", staging.unsaved)] if staging.unsaved else []
     try:
         cache.descriptions.save({course.description_key for course in catalog.courses})
+        cache.syllabi.save({course.syllabus.key for course in catalog.courses})
         buildcache.save(options.out, cache)
     except (CacheDamaged, OSError) as problem:  # the next build starts without a cache
         with contextlib.suppress(OSError):
@@ -102,7 +103,8 @@ def _written(staging: Staging, options: Options, progress: Callable[[str], None]
     env = cards.make_environment(options.template_dir, compiled)
     site = site_key(catalog.site, options.preview)
     keys = {course.id: course_key(site, course, images.of(course)) for course in catalog.courses}
-    context = pages.RenderContext(catalog, rendered, images, options.preview, keys, {})
+    syllabi = CourseSyllabi(cache.syllabi)
+    context = pages.RenderContext(catalog, rendered, syllabi, images, options.preview, keys, {})
     course_pages = _merge(pages.course_pages(context),
                    pages.render_redirects(context, history.redirects(catalog, slugs, preview=options.preview)))
     listings: dict[str, pages.PageJob] = {}
@@ -110,14 +112,15 @@ def _written(staging: Staging, options: Options, progress: Callable[[str], None]
     def plan_listings_and_write_site_files() -> None:
         cache.cards = cards.card_values(catalog, images, keys, cache.cards, preview=options.preview)
         listings.update(pages.listing_pages(replace(context, cards=cache.cards)))
-        _write_site_files(staging, catalog, _merge(course_pages, listings), rendered, images, keys, cache, options.preview)
+        _write_site_files(staging, catalog, _merge(course_pages, listings), rendered, syllabi, images, keys, cache,
+                          options.preview)
 
     # Named as staging folders are, so that the next build removes it if this one is killed; named
     # before it is made, so that Ctrl-C at any moment finds it known and removed below.
     card_folder = folder.staging_folder_name(staging.out, "building-cards")
     try:
         os.mkdir(card_folder)
-        plan = render.PagePlan(env, {}, {}, str(card_folder), rendered)
+        plan = render.PagePlan(env, {}, {}, str(card_folder), rendered, syllabi)
         progress(f"writing {len(course_pages)} course pages")
         # Course pages need nothing from the listings: the workers render them while this
         # process makes the cards, plans the listings and writes the feeds; then the listings.
@@ -133,8 +136,8 @@ def _written(staging: Staging, options: Options, progress: Callable[[str], None]
     return catalog, {name: counts[name] + more[name] for name in counts}, images
 
 
-def _write_site_files(staging: Staging, catalog: Catalog, planned: dict, rendered: dict, images,
-                      keys: dict[int, bytes], cache: BuildCache, preview: bool) -> None:
+def _write_site_files(staging: Staging, catalog: Catalog, planned: dict, rendered: CourseDescriptions,
+                      syllabi: CourseSyllabi, images, keys: dict[int, bytes], cache: BuildCache, preview: bool) -> None:
     """Write what is not a templated page: sitemap, robots, headers, search index, assets, images, feeds and details.
 
     A course's search entry and detail document are taken from the cache or the last build's
@@ -160,7 +163,7 @@ def _write_site_files(staging: Staging, catalog: Catalog, planned: dict, rendere
         staging.write_unless_unchanged(path, "courses", cache.pages.get(path) == digest, feed.make)
         cache.pages[path] = digest
     # A course's detail document is a function of its course key alone: reused while the key holds.
-    for detail in details.detail_files(catalog, rendered, images, keys):
+    for detail in details.detail_files(catalog, rendered, syllabi, images, keys):
         digest = detail.key.hex()
         staging.write_unless_unchanged(detail.path, detail.source, cache.pages.get(detail.path) == digest, detail.make)
         cache.pages[detail.path] = digest

@@ -7,19 +7,17 @@ from dataclasses import dataclass
 
 from coursegen.content.files import Document, locate
 from coursegen.content.registry import Registry, located, name_key
+from coursegen.content.syllabi import keep_syllabus
 from coursegen.issues import Issue
 from coursegen.model import (
     Catalog,
     Category,
     Course,
     CourseType,
-    Lesson,
-    LessonType,
     Level,
     Paywall,
     Price,
     Privacy,
-    Section,
     SiteConfig,
     User,
 )
@@ -30,11 +28,13 @@ class CourseResolver:
     """Resolve course documents one at a time: references, generated slugs, uniqueness across files.
 
     A build hands each document over as it is loaded and lets its data go, so that it holds
-    one course file's dict at once rather than the catalog's (170 MB at 100,000 courses).
+    one course file's dict at once rather than the catalog's (170 MB at 100,000 courses). Each
+    course's sections go to `syllabi` (a build's SyllabusStore; `check` keeps none): the course
+    keeps their key and counts (model.Syllabus).
     """
 
-    def __init__(self, registry: Registry):
-        self.registry = registry
+    def __init__(self, registry: Registry, syllabi=None):
+        self.registry, self.syllabi = registry, syllabi
         self.courses: list[Course] = []
         self.issues: list[Issue] = []
         # For each rule: key -> (display, path, whether the field is written) of the first file with it
@@ -47,7 +47,7 @@ class CourseResolver:
 
     def add(self, document: Document) -> None:
         self.issues += self._uniqueness(document)
-        course, problems = _course(document, self.registry, self.inline_categories, self.inline_creators)
+        course, problems = _course(document, self.registry, self.inline_categories, self.inline_creators, self.syllabi)
         self.issues += problems
         if course is not None:
             self.courses.append(course)
@@ -118,7 +118,7 @@ _UNIQUE = (("id", lambda data: data["id"], "id {}"),
 
 
 def _course(document: Document, registry: Registry, inline: dict[str, _Inline],
-            creators: dict[tuple, _InlineCreator]) -> tuple[Course | None, list[Issue]]:
+            creators: dict[tuple, _InlineCreator], syllabi=None) -> tuple[Course | None, list[Issue]]:
     data, issues = document.data, []
     slug = _slug_of(data)
     if not slug:
@@ -142,26 +142,13 @@ def _course(document: Document, registry: Registry, inline: dict[str, _Inline],
         deleted=data.get("deleted", False), avg_completion_rate=data.get("avg_completion_rate", 0),
         description_key=document.description_key, member_count=data.get("member_count"),
         source=document.source,
-        sections=tuple(_section(section) for section in data.get("sections", ())),
+        syllabus=keep_syllabus(data.get("sections", ()), syllabi),
         enforce_lessons_order=data.get("enforce_lessons_order", False),
         language=data.get("language", ""), level=Level(data["level"]) if "level" in data else None,
         workload=data.get("workload", "").strip(),
         paywalls=tuple(_paywall(paywall) for paywall in data.get("paywalls", ())),
     )
     return course, []
-
-
-# A lesson's type by its value, without LessonType(value)'s Enum machinery (a microsecond a lesson:
-# a course has dozens); the schema has refused any other value already.
-_LESSON_TYPES = {kind.value: kind for kind in LessonType}
-
-
-def _section(data: dict) -> Section:
-    lessons = tuple(Lesson(id=lesson["id"], name=lesson["name"].strip(), type=_LESSON_TYPES[lesson.get("type", "lesson")],
-                           published=lesson.get("status", "published") == "published")
-                    for lesson in data.get("lessons", ()))
-    return Section(id=data["id"], name=data["name"].strip(), lessons=lessons, drip_delay=data.get("drip_delay", 0),
-                   dripped_at=data.get("dripped_at", ""))
 
 
 def _paywall(data: dict) -> Paywall:

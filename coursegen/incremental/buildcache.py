@@ -19,7 +19,7 @@ from pathlib import Path
 from coursegen import __version__
 from coursegen.incremental.keys import digest
 
-_FORMAT = 23
+_FORMAT = 24
 RACY_WINDOW_NS = 3_000_000_000
 _STAMP = (_FORMAT, __version__, sys.version_info[:2])
 
@@ -34,6 +34,8 @@ class BuildCache:
     documents: object = field(default_factory=lambda: _stores(None)[0])
     # Markdown digest -> Rendered (a DescriptionStore)
     descriptions: object = field(default_factory=lambda: _stores(None)[1])
+    # digest of a course's sections -> their rows as JSON (a SyllabusStore; model.Syllabus)
+    syllabi: object = field(default_factory=lambda: _stores(None)[2])
     pages: dict[str, str] = field(default_factory=dict)  # output path -> digest of its inputs (pages, feeds)
     # The stat key of the live manifest when `pages` was saved: the output whose files they vouch for.
     # Pages are reused from the live output, so they are trusted only while it is that same output.
@@ -94,7 +96,7 @@ def load(out: Path) -> BuildCache:
         return empty(out)
     if not _well_formed(cache):
         return empty(out)
-    cache.documents, cache.descriptions = _stores(_store_file(out))
+    cache.documents, cache.descriptions, cache.syllabi = _stores(_store_file(out))
     return cache
 
 
@@ -117,8 +119,8 @@ def _all(mapping: object, key_type: type, value_ok) -> bool:
 def empty(out: Path) -> BuildCache:
     """Return an empty cache for `out` (a first build, or --no-cache), dropping what it had on disk."""
     _store_file(out).unlink(missing_ok=True)
-    documents, descriptions = _stores(_store_file(out))
-    return BuildCache(documents=documents, descriptions=descriptions)
+    documents, descriptions, syllabi = _stores(_store_file(out))
+    return BuildCache(documents=documents, descriptions=descriptions, syllabi=syllabi)
 
 
 def drop(out: Path) -> None:
@@ -132,13 +134,15 @@ def _store_file(out: Path) -> Path:
 
 
 def _stores(path: Path | None) -> tuple:
-    """Return the DocumentStore and DescriptionStore in the SQLite file `path` (None: in memory)."""
+    """Return the DocumentStore, DescriptionStore and SyllabusStore in the SQLite file `path` (None: in memory)."""
     from coursegen.incremental.store import (  # SQLite only where a build keeps a cache
         DescriptionStore,
         DocumentStore,
+        SyllabusStore,
     )
 
-    return DocumentStore(path, repr(_STAMP)), DescriptionStore(path, repr(_STAMP))
+    stamp = repr(_STAMP)
+    return DocumentStore(path, stamp), DescriptionStore(path, stamp), SyllabusStore(path, stamp)
 
 
 def save(out: Path, cache: BuildCache) -> None:
@@ -148,7 +152,7 @@ def save(out: Path, cache: BuildCache) -> None:
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     cache.saved_ns = time.time_ns()
     try:
-        # The documents and descriptions are saved by their stores; the inputs only as the digest written below.
+        # The documents, descriptions and syllabi are saved by their stores; the inputs only as the digest written below.
         with open(temporary, "wb") as handle:
             marshal.dump((_STAMP, *(getattr(cache, name) for name in _SMALL)), handle)
             for name in _CHUNKED:

@@ -87,6 +87,11 @@ def markdown_key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
+def syllabus_key(rows: bytes) -> str:
+    """Return the key a course's sections are kept under: a digest of their rows' JSON (model.Syllabus)."""
+    return hashlib.blake2b(rows, digest_size=16).hexdigest()
+
+
 def site_key(site: object, preview: bool) -> bytes:
     """Return what every course's outputs depend on besides the course: the settings and the build mode."""
     return orjson.dumps([site, preview])
@@ -105,7 +110,7 @@ def course_key(site: bytes, course: object, images: object) -> bytes:
 
 
 def _named_tuple(value: object) -> tuple:
-    """Return a NamedTuple of the model (model.Section, model.Lesson) as the tuple of its fields, for orjson.
+    """Return a NamedTuple of the model (model.Syllabus) as the tuple of its fields, for orjson.
 
     orjson writes a tuple, but refuses a subclass of one; anything else it refuses stays refused.
     """

@@ -1,8 +1,8 @@
-"""The build cache's SQLite file: rendered descriptions and parsed course files, each read when needed.
+"""The build cache's SQLite file: rendered descriptions, syllabi and parsed course files, each read when needed.
 
-A description's HTML is the largest thing a build knows of a course (a few kilobytes; hundreds
-of megabytes at 100,000 courses), and a course file's parsed data the next (750 bytes
-marshalled). Kept in the pickled build cache, every build would hold, read and write all of
+A description's HTML and a course's sections are the largest things a build knows of a course
+(a few kilobytes each; hundreds of megabytes at 100,000 courses), and a course file's parsed
+data the next. Kept in the pickled build cache, every build would hold, read and write all of
 them; here a build reads only those it uses, and writes only the new ones.
 """
 
@@ -70,73 +70,115 @@ class _Table:
         return CacheDamaged(f"the build cache {self.path} is damaged ({problem})")
 
 
-class DescriptionStore(_Table):
-    """Rendered descriptions by Markdown digest: the last builds' on disk, this build's new ones in memory.
+class _ByDigest(_Table):
+    """Values by the digest of what they are made from: the last builds' on disk, this build's new ones in memory.
 
-    Reads and writes `key in store`, `store[key]` and `store[key] = rendered`, like the dict it
+    Reads and writes `key in store`, `store[key]` and `store[key] = value`, like the dict it
     replaces. With no path it keeps everything in memory (--no-cache). It can be used after
-    a fork: each process opens its own connection.
+    a fork: each process opens its own connection. A subclass names its table and columns, and
+    how a value becomes a row and back.
     """
+
+    _TABLE = ""
+    _COLUMNS: tuple[str, ...] = ()
 
     def __init__(self, path: Path | None, stamp: str):
         super().__init__(path, stamp)
-        self.fresh: dict[str, Rendered] = {}  # new in this build, not yet on disk
+        self.fresh: dict[str, object] = {}  # new in this build, not yet on disk
         self._stored: set[str] | None = None  # digests on disk, read once
         self._batch = IN_MEMORY
+        columns = ", ".join(self._COLUMNS)
+        self._select = f"SELECT key, {columns} FROM {self._TABLE} WHERE key IN ({{}})"
+        self._insert = f"INSERT OR REPLACE INTO {self._TABLE} (key, {columns}) VALUES (?, {', '.join('?' * len(self._COLUMNS))})"
+
+    @staticmethod
+    def _row(value) -> tuple:
+        raise NotImplementedError
+
+    @staticmethod
+    def _value(row: tuple):
+        raise NotImplementedError
 
     def expect(self, count: int) -> None:
-        """Be told how many descriptions this build may render: past IN_MEMORY, they go to disk in batches."""
+        """Be told how many values this build may add: past IN_MEMORY, they go to disk in batches."""
         self._batch = IN_MEMORY if count <= IN_MEMORY else BATCH
 
     def __contains__(self, key: str) -> bool:
         return key in self.fresh or key in self.stored
 
-    def __setitem__(self, key: str, rendered: Rendered) -> None:
-        self.fresh[key] = rendered
+    def __setitem__(self, key: str, value) -> None:
+        self.fresh[key] = value
         if self.path is not None and len(self.fresh) >= self._batch:
             self._write_fresh()
 
-    def __getitem__(self, key: str) -> Rendered:
-        rendered = self.fresh.get(key)
-        if rendered is not None:
-            return rendered
+    def __getitem__(self, key: str):
+        value = self.fresh.get(key)
+        if value is not None:
+            return value
         if self.path is None:
             raise KeyError(key)
-        rows = self._query("SELECT html, excerpt FROM descriptions WHERE key = ?", (key,))
+        rows = self._query(self._select.format("?"), (key,))
         if not rows:  # it was there when the build began: someone changed the file meanwhile
-            raise self._damaged(f"description {key} is missing")
-        return Rendered(*rows[0])
+            raise self._damaged(f"{self._TABLE} entry {key} is missing")
+        return self._value(rows[0][1:])
 
-    def many(self, keys: Collection[str]) -> dict[str, Rendered]:
-        """Return the descriptions of `keys` that the store holds, 500 at a query."""
+    def many(self, keys: Collection[str]) -> dict[str, object]:
+        """Return the values of `keys` that the store holds, 500 at a query."""
         found = {key: self.fresh[key] for key in keys if key in self.fresh}
         missing = [key for key in keys if key not in found]
-        for _, rows in self._batches("SELECT key, html, excerpt FROM descriptions WHERE key IN ({})", missing):
-            found.update((key, Rendered(html, excerpt)) for key, html, excerpt in rows)
+        for _, rows in self._batches(self._select, missing):
+            found.update((row[0], self._value(row[1:])) for row in rows)
         return found
 
     @property
     def stored(self) -> set[str]:
         if self._stored is None:
             self._stored = set() if self.path is None else {
-                key for (key,) in self._query("SELECT key FROM descriptions")}
+                key for (key,) in self._query(f"SELECT key FROM {self._TABLE}")}
         return self._stored
 
     def save(self, used: set[str]) -> None:
-        """Write this build's new descriptions; drop those no course uses once they are many."""
+        """Write this build's new values; drop those nothing uses once they are many."""
         if self.path is None:
             return
         self._write_fresh()
         stale = self.stored - used
         if len(stale) > 1_000 + len(used) // 4:  # an edit leaves one; clear them out now and then
-            self._write("DELETE FROM descriptions WHERE key = ?", ((key,) for key in stale))
+            self._write(f"DELETE FROM {self._TABLE} WHERE key = ?", ((key,) for key in stale))
             self._stored = self.stored & used
 
     def _write_fresh(self) -> None:
-        self._write("INSERT OR REPLACE INTO descriptions (key, html, excerpt) VALUES (?, ?, ?)",
-                    ((key, r.description_html, r.excerpt) for key, r in self.fresh.items()))
+        self._write(self._insert, ((key, *self._row(value)) for key, value in self.fresh.items()))
         self.stored.update(self.fresh)
         self.fresh.clear()
+
+
+class DescriptionStore(_ByDigest):
+    """Rendered descriptions (Rendered) by Markdown digest."""
+
+    _TABLE, _COLUMNS = "descriptions", ("html", "excerpt")
+
+    @staticmethod
+    def _row(value: Rendered) -> tuple:
+        return value.description_html, value.excerpt
+
+    @staticmethod
+    def _value(row: tuple) -> Rendered:
+        return Rendered(*row)
+
+
+class SyllabusStore(_ByDigest):
+    """Each course's sections as the JSON of their rows (model.Section), by its digest (model.Syllabus.key)."""
+
+    _TABLE, _COLUMNS = "syllabi", ("data",)
+
+    @staticmethod
+    def _row(value: bytes) -> tuple:
+        return (value,)
+
+    @staticmethod
+    def _value(row: tuple) -> bytes:
+        return row[0]
 
 
 class DocumentStore(_Table):
@@ -210,11 +252,13 @@ def _connect(path: Path, stamp: str) -> sqlite3.Connection:
             db.execute("DELETE FROM stamp")
             db.execute("DROP TABLE IF EXISTS descriptions")
             db.execute("DROP TABLE IF EXISTS documents")
+            db.execute("DROP TABLE IF EXISTS syllabi")
             db.execute("INSERT INTO stamp VALUES (?)", (stamp,))
         # A table with rowids: a description is 2 KB of HTML, and a WITHOUT ROWID table, made for
         # small rows, took 23 µs to find one rather than 8.5 (measured, 68,000 descriptions).
         db.execute("CREATE TABLE IF NOT EXISTS descriptions "
                    "(key TEXT PRIMARY KEY, excerpt TEXT NOT NULL, html TEXT NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS syllabi (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
         db.execute("CREATE TABLE IF NOT EXISTS documents (path TEXT PRIMARY KEY, stat BLOB NOT NULL, "
                    "description TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID")
     return db

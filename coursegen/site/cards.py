@@ -15,7 +15,6 @@ from coursegen.incremental.keys import card_key, kept, reuse
 from coursegen.model import Catalog
 from coursegen.privacy import listed_category_slugs, listed_courses
 from coursegen.site import templating, views
-from coursegen.site.syllabus import shown_sections
 
 
 def card_values(catalog: Catalog, images: ImageSet, keys: dict[int, bytes], known: dict[int, tuple[bytes, bytes]], *,
@@ -30,8 +29,7 @@ def card_values(catalog: Catalog, images: ImageSet, keys: dict[int, bytes], know
     cards = {}
     for course in listed_courses(catalog, preview=preview):
         cards[course.id] = reuse(known, course.id, keys[course.id], lambda: kept(orjson.dumps(
-            views.course_card(course, catalog.site, listed_slugs, images.of(course),
-                              shown_sections(course, preview=preview)))))
+            views.course_card(course, catalog.site, listed_slugs, images.of(course), preview=preview))))
     return cards
 
 

@@ -1,10 +1,15 @@
-"""Each course's rendered description, read from the build cache's store as pages and feeds ask."""
+"""What a build keeps of each course apart from the course: its rendered description and its sections.
+
+Both are read from the build cache's store as pages, feeds and detail documents ask.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from coursegen.model import NOT_RENDERED, Rendered
+import orjson
+
+from coursegen.model import NOT_RENDERED, Course, Lesson, LessonType, Rendered, Section
 
 
 class CourseDescriptions(Mapping):
@@ -40,3 +45,39 @@ class CourseDescriptions(Mapping):
 
     def __len__(self) -> int:
         return len(self.keys)
+
+
+class CourseSyllabi:
+    """A course's sections, read from the syllabus store (store.SyllabusStore) by its key (model.Syllabus).
+
+    As for descriptions, a caller that knows which courses come next reads theirs at once with
+    prefetch(); each lookup decodes the rows into the model's Sections.
+    """
+
+    def __init__(self, store):
+        self.store = store
+        self._window: dict[str, bytes] = {}
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Read the sections under these keys now, for the lookups that follow; let the previous ones go."""
+        self._window = self.store.many({key for key in keys if key})
+
+    def of(self, course: Course) -> tuple[Section, ...]:
+        key = course.syllabus.key
+        if not key:
+            return ()
+        rows = self._window.get(key)
+        if rows is None:
+            rows = self.store[key]
+        return sections_from_rows(rows)
+
+
+_LESSON_TYPES = {kind.value: kind for kind in LessonType}  # without LessonType(value)'s Enum machinery
+
+
+def sections_from_rows(rows: bytes) -> tuple[Section, ...]:
+    """Return the Sections whose rows (model.Section) are this JSON."""
+    return tuple(Section(id, name, tuple(Lesson(lesson_id, lesson_name, _LESSON_TYPES[kind], published)
+                                         for lesson_id, lesson_name, kind, published in lessons),
+                         drip_delay, dripped_at)
+                 for id, name, lessons, drip_delay, dripped_at in orjson.loads(rows))

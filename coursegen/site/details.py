@@ -14,13 +14,20 @@ from typing import NamedTuple
 
 from coursegen.images.publish import CourseImages, ImageSet
 from coursegen.jsontext import dumps
-from coursegen.model import Catalog, Course, CourseType, Lesson, Paywall, Rendered, Section
-from coursegen.privacy import detail_folder
-from coursegen.site.descriptions import CourseDescriptions
+from coursegen.model import (
+    Catalog,
+    Course,
+    CourseType,
+    Lesson,
+    Paywall,
+    Rendered,
+    Section,
+)
+from coursegen.privacy import detail_folder, shown_sections
+from coursegen.site.descriptions import CourseDescriptions, CourseSyllabi
 from coursegen.site.feeds import checked, dashboard_item
-from coursegen.site.syllabus import shown_sections
 
-PREFETCHED = 500  # descriptions read at once, for the meta fallbacks of the documents that follow
+PREFETCHED = 500  # descriptions and syllabi read at once, for the documents that follow
 
 
 class DetailFile(NamedTuple):
@@ -38,40 +45,44 @@ def detail_path(course: Course) -> str | None:
     return None if folder is None else f"{folder}/feeds/courses/{course.id}.json"
 
 
-def detail_files(catalog: Catalog, rendered: CourseDescriptions, images: ImageSet,
+def detail_files(catalog: Catalog, rendered: CourseDescriptions, syllabi: CourseSyllabi, images: ImageSet,
                  keys: dict[int, bytes]) -> Iterator[DetailFile]:
     """Yield every course's detail document, in id order: made only when asked (make), as a rebuild needs few."""
     shown = [(course, path) for course in catalog.courses if (path := detail_path(course)) is not None]
     for start in range(0, len(shown), PREFETCHED):
-        chunk = _Chunk([course.id for course, _ in shown[start:start + PREFETCHED]], rendered)
+        chunk = _Chunk([course for course, _ in shown[start:start + PREFETCHED]], rendered, syllabi)
         for course, path in shown[start:start + PREFETCHED]:
             yield DetailFile(path, course.source, keys[course.id],
-                             lambda course=course, chunk=chunk: _document_bytes(course, catalog, chunk.of(course.id),
+                             lambda course=course, chunk=chunk: _document_bytes(course, catalog, *chunk.of(course),
                                                                                 images.of(course)))
 
 
 class _Chunk:
-    """The descriptions of a run of documents, read with one query when the first of them is made."""
+    """The descriptions and sections of a run of documents, read with one query each when the first is made."""
 
-    def __init__(self, course_ids: list[int], rendered: CourseDescriptions):
-        self.course_ids, self.rendered, self.read = course_ids, rendered, False
+    def __init__(self, courses: list[Course], rendered: CourseDescriptions, syllabi: CourseSyllabi):
+        self.courses, self.rendered, self.syllabi, self.read = courses, rendered, syllabi, False
 
-    def of(self, course_id: int) -> Rendered:
+    def of(self, course: Course) -> tuple[Rendered, tuple[Section, ...]]:
         if not self.read:
-            self.rendered.prefetch(self.course_ids)
+            self.rendered.prefetch(course.id for course in self.courses)
+            self.syllabi.prefetch(course.syllabus.key for course in self.courses)
             self.read = True
-        return self.rendered[course_id]  # read alone if another lookup has taken the window since
+        # Each read alone if another lookup has taken the window since.
+        return self.rendered[course.id], self.syllabi.of(course)
 
 
-def _document_bytes(course: Course, catalog: Catalog, rendered: Rendered, images: CourseImages) -> bytes:
-    return dumps(checked(detail_document(course, catalog, rendered, images), "detail"))
+def _document_bytes(course: Course, catalog: Catalog, rendered: Rendered, sections: tuple[Section, ...],
+                    images: CourseImages) -> bytes:
+    return dumps(checked(detail_document(course, catalog, rendered, sections, images), "detail"))
 
 
-def detail_document(course: Course, catalog: Catalog, rendered: Rendered, images: CourseImages) -> dict:
+def detail_document(course: Course, catalog: Catalog, rendered: Rendered, sections: tuple[Section, ...],
+                    images: CourseImages) -> dict:
     """Return the course as the API's Course shows it to an anonymous viewer: the model item, then the syllabus."""
     document = dashboard_item(course, catalog, rendered, images)
     # What members see, as the course page lists it: never a draft lesson, even in a preview.
-    sections = [_section(shown.section, shown.lessons, course.type) for shown in shown_sections(course, preview=False)]
+    sections = [_section(shown.section, shown.lessons, course.type) for shown in shown_sections(sections, preview=False)]
     document["sections"] = sections
     document["num_sections"] = len(sections)
     document["num_lessons"] = sum(len(section["lessons"]) for section in sections)

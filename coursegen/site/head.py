@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from coursegen.content.rules import is_absolute_url
 from coursegen.model import Course, CourseType, SiteConfig
+from coursegen.privacy import ShownSection
 from coursegen.site import formats
-from coursegen.site.syllabus import ShownSection, language_tag, level_label, prices
+from coursegen.site.syllabus import language_tag, level_label, prices
 from coursegen.words import counted
 
 DEFAULT_IMAGE_PATH = "assets/og-default.png"  # shipped with the generator, copied into every site
@@ -102,7 +103,7 @@ def course_jsonld(course: Course, site: SiteConfig, url: str, description: str, 
                   sections: tuple[ShownSection, ...]) -> dict:
     """Return schema.org Course JSON-LD for an open course page (Google's Course info and Course list).
 
-    Only what the page shows (`sections` as syllabus.shown_sections gave them to the page): every
+    Only what the page shows (`sections` as privacy.shown_sections gave them to the page): every
     course here is taken online, so one CourseInstance says so; a course without paywalls is free.
     Nothing the model does not know (ratings, a schedule beyond the first section's date) is invented.
     """

@@ -19,9 +19,10 @@ from coursegen.privacy import (
     listed_category_slugs,
     listed_courses,
     public_view,
+    shown_sections,
 )
 from coursegen.site import views
-from coursegen.site.descriptions import CourseDescriptions
+from coursegen.site.descriptions import CourseDescriptions, CourseSyllabi
 from coursegen.site.head import (
     DEFAULT_IMAGE_PATH,
     DEFAULT_IMAGE_SIZE,
@@ -33,7 +34,6 @@ from coursegen.site.head import (
     lock_description,
     page_title,
 )
-from coursegen.site.syllabus import shown_sections
 from coursegen.urls import (
     absolute_url,
     category_path,
@@ -64,6 +64,7 @@ class PageJob:
     card: Callable[[], dict] | None = None  # a listed course's card, rendered beside its page (Cards)
     source: str = "catalog"  # what the page is made from, for the manifest: a course file, or the whole catalog
     description_of: int | None = None  # the course whose description the page shows, read ahead of it
+    syllabus_of: str = ""  # the key of the sections the page shows (model.Syllabus), read ahead of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,7 @@ class RenderContext:
 
     catalog: Catalog
     rendered: CourseDescriptions  # course id → description HTML and excerpt
+    syllabi: CourseSyllabi  # course → its sections
     images: ImageSet  # course id → published images
     preview: bool
     keys: dict[int, bytes]  # course id → everything that decides what the build makes of it (cache.course_key)
@@ -96,7 +98,7 @@ def course_pages(context: RenderContext) -> dict[str, PageJob]:
             pages[course_path(course.slug)] = PageJob("course.html", context.keys[course.id],
                                                       partial(_course_page, context, course, listed_slugs),
                                                       partial(_listed_card, context, course, listed_slugs),
-                                                      course.source, course.id)
+                                                      course.source, course.id, course.syllabus.key)
         elif view is PublicView.LOCK:
             pages[course_path(course.slug)] = PageJob("lock.html", context.keys[course.id],
                                                       partial(_lock_page, context, course), source=course.source)
@@ -168,10 +170,11 @@ def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset
         og_type="article", og_title=effective.og_title, og_description=effective.og_description,
         og_image=effective.og_image, og_image_alt=course.name,
         robots=NOINDEX if context.preview or draft else "", **_image_size(effective.og_image, site, width, height))
-    sections = shown_sections(course, preview=context.preview)  # what the page, its card and its JSON-LD show
+    sections = shown_sections(context.syllabi.of(course), preview=context.preview)  # what the page and its JSON-LD show
     jsonld = None if draft else course_jsonld(course, site, head.canonical, effective.meta_description,
                                               effective.og_image, sections)
-    page = views.course_page(course, site, rendered, listed_slugs, images, sections, draft=draft)
+    page = views.course_page(course, site, rendered, listed_slugs, images, sections, draft=draft,
+                             preview=context.preview)
     return _values(context, head=head, course=page, jsonld=jsonld)
 
 
@@ -230,7 +233,7 @@ def _with_cards(site, values: dict, cards: list[bytes], members: list[Course], f
 def _listed_card(context: RenderContext, course: Course, listed_slugs: frozenset[str]) -> dict:
     """Return the card of a listed course as most listing pages show it (below the fold)."""
     card = views.course_card(course, context.catalog.site, listed_slugs, context.images.of(course),
-                             shown_sections(course, preview=context.preview))
+                             preview=context.preview)
     return {**card, "eager": False}
 
 

@@ -17,7 +17,7 @@ from coursegen.output.staging import Staging
 from coursegen.parallel import map_chunks
 from coursegen.site import templating
 from coursegen.site.cards import CardFile
-from coursegen.site.descriptions import CourseDescriptions
+from coursegen.site.descriptions import CourseDescriptions, CourseSyllabi
 from coursegen.site.fingerprints import compile_templates, template_fingerprints
 from coursegen.site.pages import NOINDEX, PageJob
 
@@ -59,6 +59,7 @@ class PagePlan:
     references: dict[str, tuple[str, ...]]  # template source digest -> the templates it uses, for the cache
     card_folder: str  # where workers write the cards they render (CardFile), for this build only
     descriptions: CourseDescriptions  # what the pages show of each course's description
+    syllabi: CourseSyllabi  # what the pages show of each course's sections
 
 
 def write_pages(staging: Staging, pages: dict[str, PageJob], plan: PagePlan, cache: BuildCache,
@@ -83,7 +84,8 @@ def write_pages(staging: Staging, pages: dict[str, PageJob], plan: PagePlan, cac
     staging.replacing(to_render)
     if to_render:
         compile_templates(env)  # here, once, rather than in every worker that forks from here
-    shared = RenderWork(env, by_target, staging.root, staging.present, plan.card_folder, os.getpid(), plan.descriptions)
+    shared = RenderWork(env, by_target, staging.root, staging.present, plan.card_folder, os.getpid(),
+                        plan.descriptions, plan.syllabi)
     try:
         written = map_chunks(_render_chunk, shared, to_render, jobs, meanwhile=meanwhile)
     except templating.TemplateProblem as problem:
@@ -107,6 +109,7 @@ class RenderWork(NamedTuple):
     card_folder: str  # where a worker writes the cards it renders (CardFile)
     parent: int  # the main process: a worker is any other
     descriptions: CourseDescriptions
+    syllabi: CourseSyllabi
 
 
 def _render_chunk(shared: RenderWork, targets: list[str]) -> list[tuple[str, tuple | None]]:
@@ -115,9 +118,10 @@ def _render_chunk(shared: RenderWork, targets: list[str]) -> list[tuple[str, tup
     Results go back to the main process, which holds all of them until the workers are done:
     in targets' order, they are 300 bytes a page.
     """
-    env, jobs, root, present, card_folder, parent, descriptions = shared  # RenderWork's fields, as locals
+    env, jobs, root, present, card_folder, parent, descriptions, syllabi = shared  # RenderWork's fields, as locals
     in_worker = os.getpid() != parent
     descriptions.prefetch(jobs[target].description_of for target in targets)
+    syllabi.prefetch(jobs[target].syllabus_of for target in targets)
     written = []
     for target in targets:
         page, card = render_page(env, jobs[target])

@@ -1,44 +1,17 @@
 """What a learner decides on (SPEC §7): the syllabus as it reads, the facts catalogs compare, the join link.
 
-Pure functions from a Course and the SiteConfig to template values. The course page, its card
-and its JSON-LD are all made from `shown_sections`, so that they never disagree about what a
-member will find: draft lessons, and sections with no published lesson, are shown only in
-previews (the API hides them from members), marked there as drafts.
+Pure functions from a Course and the SiteConfig to template values. The course page, its JSON-LD
+and its detail document are made from privacy.shown_sections, and its card from the counts made
+by the same rule, so that they never disagree about what a member will find: draft lessons, and
+sections with no published lesson, are shown only in previews, marked there as drafts.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-from coursegen.model import Course, CourseType, Lesson, LessonType, Price, Section, SiteConfig
+from coursegen.model import Course, CourseType, LessonType, Price, Section, SiteConfig
+from coursegen.privacy import ShownSection
 from coursegen.site import formats
 from coursegen.words import counted
-
-
-class ShownSection(NamedTuple):
-    """A section as a page shows it: only the lessons it shows, and whether members cannot see it yet.
-
-    A NamedTuple, not a frozen dataclass: made for every section of every course up to four times a
-    build (page, card, JSON-LD, detail document), and a tuple is made in a third of the time.
-    """
-
-    section: Section
-    lessons: tuple[Lesson, ...]
-    draft: bool  # no published lesson: only previews show it
-
-
-def shown_sections(course: Course, *, preview: bool) -> tuple[ShownSection, ...]:
-    """Return the sections a page shows, in order, with the lessons it shows of each."""
-    shown = []
-    for section in course.sections:
-        lessons = section.lessons
-        published = [lesson for lesson in lessons if lesson.published]
-        if preview:
-            shown.append(ShownSection(section, lessons, not published))
-        elif published:
-            # Usually every lesson is published: the section's own tuple, not a copy of it.
-            shown.append(ShownSection(section, lessons if len(published) == len(lessons) else tuple(published), False))
-    return tuple(shown)
 
 
 def lesson_count(sections: tuple[ShownSection, ...]) -> int:
@@ -115,10 +88,11 @@ def facts_view(course: Course, site: SiteConfig) -> dict:
     }
 
 
-def card_facts(course: Course, site: SiteConfig, sections: tuple[ShownSection, ...]) -> dict:
+def card_facts(course: Course, site: SiteConfig, *, preview: bool) -> dict:
     """Return what a card shows to help choose: the lesson count, the level and the price."""
+    sections, lessons = course.syllabus.previewed if preview else course.syllabus.shown
     return {
-        "lessons": counted(lesson_count(sections), "lesson") if sections else "",
+        "lessons": counted(lessons, "lesson") if sections else "",
         "level": level_label(course),
         "price": price_text(course, site),
     }

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from coursegen.images.publish import CourseImages, Picture
 from coursegen.model import Category, Course, CourseType, Rendered, SiteConfig
+from coursegen.privacy import ShownSection
 from coursegen.site import syllabus
 from coursegen.site.brand import brand_stylesheet
-from coursegen.site.syllabus import ShownSection
 from coursegen.urls import category_path, course_path, link, type_path
 
 SEARCH_INDEX = "search.json"
@@ -80,9 +80,9 @@ def picture_view(images: CourseImages, site: SiteConfig, sizes: str) -> dict | N
     }
 
 
-def course_card(course: Course, site: SiteConfig, listed_slugs: frozenset[str], images: CourseImages,
-                sections: tuple[ShownSection, ...]) -> dict:
-    """Return a listed course as a card in the catalog and on category pages (sections: syllabus.shown_sections)."""
+def course_card(course: Course, site: SiteConfig, listed_slugs: frozenset[str], images: CourseImages, *,
+                preview: bool) -> dict:
+    """Return a listed course as a card in the catalog and on category pages."""
     return {
         "image": picture_view(images, site, CARD_SIZES),
         "name": course.name,
@@ -92,15 +92,18 @@ def course_card(course: Course, site: SiteConfig, listed_slugs: frozenset[str], 
         "categories": [category_link(c, site) for c in course.categories if c.slug in listed_slugs],
         "member_count": None if course.hide_member_count else course.member_count,
         "avg_completion_rate": course.avg_completion_rate,
-        **syllabus.card_facts(course, site, sections),
+        **syllabus.card_facts(course, site, preview=preview),
     }
 
 
 def course_page(course: Course, site: SiteConfig, rendered: Rendered, listed_slugs: frozenset[str],
-                images: CourseImages, sections: tuple[ShownSection, ...], *, draft: bool) -> dict:
-    """Return an open (or, in previews, draft) course's full page: what its card shows, and all the rest."""
+                images: CourseImages, sections: tuple[ShownSection, ...], *, draft: bool, preview: bool) -> dict:
+    """Return an open (or, in previews, draft) course's full page: what its card shows, and all the rest.
+
+    `sections` are privacy.shown_sections of the course's, as the preview or not shows them.
+    """
     return {
-        **course_card(course, site, listed_slugs, images, sections),
+        **course_card(course, site, listed_slugs, images, preview=preview),
         "image": picture_view(images, site, PAGE_SIZES),
         "type_explanation": course.type.explanation,
         "creator": creator_view(course),

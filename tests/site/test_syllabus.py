@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from coursegen.cli import main
-
 from coursegen.model import (
     Course,
     CourseType,
@@ -22,6 +21,7 @@ from coursegen.model import (
     SiteConfig,
     User,
 )
+from coursegen.privacy import shown_counts, shown_sections
 from coursegen.site import syllabus
 from coursegen.site.head import offers_jsonld
 from tests.conftest import SITE, course
@@ -53,27 +53,35 @@ SECTIONS = (
 
 
 def test_a_published_page_shows_only_published_lessons_and_sections_that_have_one():
-    shown = syllabus.shown_sections(model_course(sections=SECTIONS), preview=False)
+    shown = shown_sections(SECTIONS, preview=False)
     assert [(s.section.name, [lesson.name for lesson in s.lessons], s.draft) for s in shown] == [
         ("Basics", ["Hello", "Check"], False), ("More", ["World"], False)]
-    view = syllabus.syllabus_view(model_course(sections=SECTIONS), site(), shown)
+    view = syllabus.syllabus_view(model_course(), site(), shown)
     assert view["summary"] == "2 sections · 3 lessons"  # the draft lesson and the two sections not counted
     assert [lesson["quiz"] for lesson in view["sections"][0]["lessons"]] == [False, True]
 
 
 def test_a_preview_shows_drafts_too_marked_as_drafts():
-    shown = syllabus.shown_sections(model_course(sections=SECTIONS), preview=True)
+    shown = shown_sections(SECTIONS, preview=True)
     assert [(s.section.name, s.draft) for s in shown] == [
         ("Basics", False), ("Unfinished", True), ("Empty", True), ("More", False)]
-    view = syllabus.syllabus_view(model_course(sections=SECTIONS), site(), shown)
+    view = syllabus.syllabus_view(model_course(), site(), shown)
     assert [lesson["draft"] for lesson in view["sections"][0]["lessons"]] == [False, False, True]
     assert view["summary"] == "4 sections · 5 lessons"  # what the preview shows
 
 
 def test_a_course_without_a_syllabus_shows_none():
     assert syllabus.syllabus_view(model_course(), site(), ()) is None
-    only_drafts = model_course(sections=(SECTIONS[1],))
-    assert syllabus.syllabus_view(only_drafts, site(), syllabus.shown_sections(only_drafts, preview=False)) is None
+    assert syllabus.syllabus_view(model_course(), site(), shown_sections((SECTIONS[1],), preview=False)) is None
+
+
+@pytest.mark.parametrize("preview", [False, True])
+@pytest.mark.parametrize("sections", [SECTIONS, SECTIONS[1:2], SECTIONS[2:3], (), SECTIONS[::-1] * 2])
+def test_a_card_counts_what_the_page_shows(sections, preview):
+    """A card's counts are made when a course is resolved, without its sections: by the page's own rule."""
+    shown = shown_sections(sections, preview=preview)
+    published = [[lesson.published for lesson in section.lessons] for section in sections]
+    assert shown_counts(published, preview=preview) == (len(shown), syllabus.lesson_count(shown))
 
 
 @pytest.mark.parametrize(("course_type", "section", "language", "expected"), [
