@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coursegen.cli import main
-from coursegen.content.syllabi import keep_syllabus as syllabi_of
+from coursegen.content.syllabi import syllabus_rows
 from coursegen.incremental.keys import course_key
 from coursegen.model import Lesson, LessonType, Section
 from coursegen.site.descriptions import sections_from_rows
@@ -478,8 +478,8 @@ def test_the_course_key_changes_with_every_field_of_every_section_and_lesson():
     changed_sections = [{**section, "lessons": [other]} for other in changed_lessons] + [
         {**section, "id": 2}, {**section, "name": "Start"}, {**section, "lessons": []}, {**section, "drip_delay": 3},
         {**section, "dripped_at": "2027-01-02T00:00:00Z"}]
-    kept: dict[str, bytes] = {}
-    syllabi = [syllabi_of([one], kept) for one in (section, *changed_sections)]
+    made = [syllabus_rows([one]) for one in (section, *changed_sections)]
+    syllabi, kept = [syllabus for syllabus, _ in made], {syllabus.key: rows for syllabus, rows in made}
     assert len({syllabus.key for syllabus in syllabi}) == len(syllabi) == len(kept)
     assert len({course_key(b"", model_course(syllabus=syllabus), None) for syllabus in syllabi}) == len(syllabi)
     # What is kept reads back as the sections the file holds.

@@ -45,11 +45,7 @@ def check(options: Options, cache: BuildCache | None = None, progress: Callable[
     if not any(isinstance(d, Issue) or (d is not None and _has_issues(d, issues)) for d in shared.values()):
         registry, problems = load_registry(shared["categories.yaml"], shared["users.yaml"])
         issues += problems
-    # A build keeps each course's sections in its store (model.Syllabus); `check` needs only their counts.
-    syllabi = cache.syllabi if cache is not None and render_descriptions else None
-    if syllabi is not None:
-        syllabi.expect(len(paths))
-    resolver = CourseResolver(registry, syllabi) if registry is not None else None
+    resolver = CourseResolver(registry) if registry is not None else None
     invalid, sources, seen = [], {}, {}
     sizes = site.image_sizes if site is not None else ImageSizes()
     # What decoding a source teaches is kept by builds, hidden courses' sources included, so that

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from coursegen.content.files import Document, locate
 from coursegen.content.registry import Registry, located, name_key
-from coursegen.content.syllabi import keep_syllabus
+from coursegen.content.syllabi import syllabus_of
 from coursegen.issues import Issue
 from coursegen.model import (
     Catalog,
@@ -28,13 +28,12 @@ class CourseResolver:
     """Resolve course documents one at a time: references, generated slugs, uniqueness across files.
 
     A build hands each document over as it is loaded and lets its data go, so that it holds
-    one course file's dict at once rather than the catalog's (170 MB at 100,000 courses). Each
-    course's sections go to `syllabi` (a build's SyllabusStore; `check` keeps none): the course
-    keeps their key and counts (model.Syllabus).
+    one course file's dict at once rather than the catalog's (170 MB at 100,000 courses). Its
+    sections never come here: the data holds their key and counts (content.syllabi).
     """
 
-    def __init__(self, registry: Registry, syllabi=None):
-        self.registry, self.syllabi = registry, syllabi
+    def __init__(self, registry: Registry):
+        self.registry = registry
         self.courses: list[Course] = []
         self.issues: list[Issue] = []
         # For each rule: key -> (display, path, whether the field is written) of the first file with it
@@ -47,7 +46,7 @@ class CourseResolver:
 
     def add(self, document: Document) -> None:
         self.issues += self._uniqueness(document)
-        course, problems = _course(document, self.registry, self.inline_categories, self.inline_creators, self.syllabi)
+        course, problems = _course(document, self.registry, self.inline_categories, self.inline_creators)
         self.issues += problems
         if course is not None:
             self.courses.append(course)
@@ -118,7 +117,7 @@ _UNIQUE = (("id", lambda data: data["id"], "id {}"),
 
 
 def _course(document: Document, registry: Registry, inline: dict[str, _Inline],
-            creators: dict[tuple, _InlineCreator], syllabi=None) -> tuple[Course | None, list[Issue]]:
+            creators: dict[tuple, _InlineCreator]) -> tuple[Course | None, list[Issue]]:
     data, issues = document.data, []
     slug = _slug_of(data)
     if not slug:
@@ -142,7 +141,7 @@ def _course(document: Document, registry: Registry, inline: dict[str, _Inline],
         deleted=data.get("deleted", False), avg_completion_rate=data.get("avg_completion_rate", 0),
         description_key=document.description_key, member_count=data.get("member_count"),
         source=document.source,
-        syllabus=keep_syllabus(data.get("sections", ()), syllabi),
+        syllabus=syllabus_of(data),
         enforce_lessons_order=data.get("enforce_lessons_order", False),
         language=data.get("language", ""), level=Level(data["level"]) if "level" in data else None,
         workload=data.get("workload", "").strip(),

@@ -1,30 +1,38 @@
 """A course's sections, kept apart from the course: a build's store holds them, the course their key and counts.
 
-See model.Syllabus for why, and model.Section for the rows they are kept as.
+See model.Syllabus for why, and model.Section for the rows they are kept as. The worker that
+parses a course file makes both, so that the sections never reach the process that holds the
+catalog: the file's data keeps the Syllabus under FIELD in place of its `sections`.
 """
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
-
 import orjson
 
-from coursegen.incremental.keys import syllabus_key
+from coursegen.incremental.keys import kept, syllabus_key
 from coursegen.model import NO_SYLLABUS, Syllabus
 from coursegen.privacy import shown_counts
 
+# Where a valid course file's data keeps its Syllabus once its sections are taken out (no course
+# file can hold it: the schema refuses fields it does not name).
+FIELD = "syllabus"
 
-def keep_syllabus(sections: list[dict], syllabi: MutableMapping[str, bytes] | None) -> Syllabus:
-    """Return a course's Syllabus, keeping its sections' rows (model.Section) in `syllabi` under their key."""
+
+def syllabus_rows(sections: list[dict]) -> tuple[Syllabus, bytes]:
+    """Return a course's Syllabus and its sections' rows (model.Section) as JSON, whose digest is the key."""
     if not sections:
-        return NO_SYLLABUS
+        return NO_SYLLABUS, b""
     rows = [[section["id"], section["name"].strip(),
              [[lesson["id"], lesson["name"].strip(), lesson.get("type", "lesson"),
                lesson.get("status", "published") == "published"] for lesson in section.get("lessons", ())],
              section.get("drip_delay", 0), section.get("dripped_at", "")] for section in sections]
-    data = orjson.dumps(rows)
-    key = syllabus_key(data)
-    if syllabi is not None and key not in syllabi:
-        syllabi[key] = data
+    data = kept(orjson.dumps(rows))
     published = [[lesson[3] for lesson in row[2]] for row in rows]
-    return Syllabus(key, shown_counts(published, preview=False), shown_counts(published, preview=True))
+    return Syllabus(syllabus_key(data), shown_counts(published, preview=False),
+                    shown_counts(published, preview=True)), data
+
+
+def syllabus_of(data: dict) -> Syllabus:
+    """Return the Syllabus a valid course file's data keeps (FIELD), as the parsing worker made it."""
+    kept_as = data.get(FIELD)
+    return NO_SYLLABUS if kept_as is None else Syllabus(kept_as[0], tuple(kept_as[1]), tuple(kept_as[2]))

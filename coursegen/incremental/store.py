@@ -182,7 +182,7 @@ class SyllabusStore(_ByDigest):
 
 
 class DocumentStore(_Table):
-    """Each valid course file's parsed data, marshalled, by path, with its stat key and description's digest.
+    """Each valid course file's parsed data, marshalled, by path, with its stat key and its description's and sections' digests.
 
     A build writes the files it parses BATCH at a time as they come (loading.py); a rebuild
     looks up which files are stored unchanged (index) and reads their data in batches (read).
@@ -190,27 +190,28 @@ class DocumentStore(_Table):
 
     def __init__(self, path: Path | None, stamp: str):
         super().__init__(path, stamp)
-        self.fresh: dict[str, tuple[bytes, str, bytes]] = {}  # path -> (stat key marshalled, description key, data)
+        # path -> (stat key marshalled, description key, syllabus key, data)
+        self.fresh: dict[str, tuple[bytes, str, str, bytes]] = {}
 
-    def index(self) -> dict[str, tuple[bytes, str]]:
-        """Return (stat key marshalled, description key) of every stored file, by path."""
+    def index(self) -> dict[str, tuple[bytes, str, str]]:
+        """Return (stat key marshalled, description key, syllabus key) of every stored file, by path."""
         stored = {} if self.path is None else {
-            path: (stat, description) for path, stat, description in
-            self._query("SELECT path, stat, description FROM documents")}
-        return stored | {path: fresh[:2] for path, fresh in self.fresh.items()}
+            path: (stat, description, syllabus) for path, stat, description, syllabus in
+            self._query("SELECT path, stat, description, syllabus FROM documents")}
+        return stored | {path: fresh[:3] for path, fresh in self.fresh.items()}
 
     def read(self, paths: list[str]) -> Iterator[bytes]:
         """Yield the marshalled data of each of `paths` (files index() listed), in order, 500 at a query."""
         for batch, rows in self._batches("SELECT path, data FROM documents WHERE path IN ({})", paths):
             found = dict(rows)
             for path in batch:
-                data = self.fresh[path][2] if path in self.fresh else found.get(path)
+                data = self.fresh[path][3] if path in self.fresh else found.get(path)
                 if data is None:  # it was listed: someone changed the store meanwhile
                     raise self._damaged(f"the data of {path} is missing")
                 yield data
 
-    def put(self, path: str, key: tuple, description_key: str, data: bytes) -> None:
-        self.fresh[path] = (marshal.dumps(key), description_key, data)
+    def put(self, path: str, key: tuple, description_key: str, syllabus_key: str, data: bytes) -> None:
+        self.fresh[path] = (marshal.dumps(key), description_key, syllabus_key, data)
         if self.path is not None and len(self.fresh) >= BATCH:
             self._write_fresh()
 
@@ -224,7 +225,7 @@ class DocumentStore(_Table):
         self._write("DELETE FROM documents WHERE path = ?", gone)
 
     def _write_fresh(self) -> None:
-        self._write("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)",
+        self._write("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?)",
                     ((path, *fresh) for path, fresh in self.fresh.items()))
         self.fresh.clear()
 
@@ -260,5 +261,5 @@ def _connect(path: Path, stamp: str) -> sqlite3.Connection:
                    "(key TEXT PRIMARY KEY, excerpt TEXT NOT NULL, html TEXT NOT NULL)")
         db.execute("CREATE TABLE IF NOT EXISTS syllabi (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
         db.execute("CREATE TABLE IF NOT EXISTS documents (path TEXT PRIMARY KEY, stat BLOB NOT NULL, "
-                   "description TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID")
+                   "description TEXT NOT NULL, syllabus TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID")
     return db
