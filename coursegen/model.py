@@ -194,8 +194,16 @@ class Syllabus(NamedTuple):
     """
 
     key: str = ""  # digest of the sections' rows (see Section); "" for a course without sections
-    shown: tuple[int, int] = (0, 0)  # (sections, lessons) a member sees: published lessons only
-    previewed: tuple[int, int] = (0, 0)  # (sections, lessons) a preview shows: drafts too
+    # What a member sees (published lessons, and the sections that have one), and what a preview
+    # shows (drafts too). Four fields rather than two pairs: 130 bytes less a course.
+    sections: int = 0
+    lessons: int = 0
+    previewed_sections: int = 0
+    previewed_lessons: int = 0
+
+    def counts(self, *, preview: bool) -> tuple[int, int]:
+        """Return how many sections and lessons a page shows: a preview's, or a member's."""
+        return (self.previewed_sections, self.previewed_lessons) if preview else (self.sections, self.lessons)
 
 
 NO_SYLLABUS = Syllabus()

@@ -486,4 +486,4 @@ def test_the_course_key_changes_with_every_field_of_every_section_and_lesson():
     assert sections_from_rows(kept[syllabi[0].key]) == (
         Section(1, "Basics", (Lesson(1, "Hello", LessonType.LESSON, True),), 2, "2027-01-01T00:00:00Z"),)
     assert sections_from_rows(kept[syllabi[4].key])[0].lessons == (Lesson(1, "Hello", LessonType.LESSON, False),)
-    assert syllabi[4].shown == (0, 0) and syllabi[4].previewed == (1, 1)  # a draft lesson: previews only
+    assert syllabi[4].counts(preview=False) == (0, 0) and syllabi[4].counts(preview=True) == (1, 1)  # a draft lesson

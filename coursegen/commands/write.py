@@ -23,7 +23,17 @@ from coursegen.model import Catalog
 from coursegen.output import folder, manifest
 from coursegen.output.staging import Staging
 from coursegen.privacy import listed_courses, needs_description
-from coursegen.site import ASSETS, cards, details, feeds, pages, render, search, sitemap
+from coursegen.site import (
+    ASSETS,
+    cards,
+    details,
+    feeds,
+    listings,
+    pages,
+    render,
+    search,
+    sitemap,
+)
 from coursegen.site.brand import brand_stylesheet
 from coursegen.site.descriptions import CourseDescriptions, CourseSyllabi
 
@@ -107,12 +117,12 @@ def _written(staging: Staging, options: Options, progress: Callable[[str], None]
     context = pages.RenderContext(catalog, rendered, syllabi, images, options.preview, keys, {})
     course_pages = _merge(pages.course_pages(context),
                    pages.render_redirects(context, history.redirects(catalog, slugs, preview=options.preview)))
-    listings: dict[str, pages.PageJob] = {}
+    listing_pages: dict[str, pages.PageJob] = {}
 
     def plan_listings_and_write_site_files() -> None:
         cache.cards = cards.card_values(catalog, images, keys, cache.cards, preview=options.preview)
-        listings.update(pages.listing_pages(replace(context, cards=cache.cards)))
-        _write_site_files(staging, catalog, _merge(course_pages, listings), rendered, syllabi, images, keys, cache,
+        listing_pages.update(listings.listing_pages(replace(context, cards=cache.cards)))
+        _write_site_files(staging, catalog, _merge(course_pages, listing_pages), rendered, syllabi, images, keys, cache,
                           options.preview)
 
     # Named as staging folders are, so that the next build removes it if this one is killed; named
@@ -125,8 +135,8 @@ def _written(staging: Staging, options: Options, progress: Callable[[str], None]
         # Course pages need nothing from the listings: the workers render them while this
         # process makes the cards, plans the listings and writes the feeds; then the listings.
         counts = render.write_pages(staging, course_pages, plan, cache, options.jobs, meanwhile=plan_listings_and_write_site_files)
-        progress(f"writing {len(listings)} listing pages")
-        more = render.write_pages(staging, listings, plan, cache, options.jobs)
+        progress(f"writing {len(listing_pages)} listing pages")
+        more = render.write_pages(staging, listing_pages, plan, cache, options.jobs)
     finally:
         shutil.rmtree(card_folder, ignore_errors=True)
     cache.pages = {path: digest for path, digest in cache.pages.items() if path in staging.files}
@@ -163,10 +173,11 @@ def _write_site_files(staging: Staging, catalog: Catalog, planned: dict, rendere
         staging.write_unless_unchanged(path, "courses", cache.pages.get(path) == digest, feed.make)
         cache.pages[path] = digest
     # A course's detail document is a function of its course key alone: reused while the key holds.
+    # The key is recorded as the bytes `keys` holds already, not as a new string: 8 MB at 100,000 courses.
     for detail in details.detail_files(catalog, rendered, syllabi, images, keys):
-        digest = detail.key.hex()
-        staging.write_unless_unchanged(detail.path, detail.source, cache.pages.get(detail.path) == digest, detail.make)
-        cache.pages[detail.path] = digest
+        staging.write_unless_unchanged(detail.path, detail.source, cache.pages.get(detail.path) == detail.key,
+                                       detail.make)
+        cache.pages[detail.path] = detail.key
 
 
 def _live_manifest_key(out) -> tuple | None:

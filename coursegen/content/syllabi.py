@@ -28,11 +28,11 @@ def syllabus_rows(sections: list[dict]) -> tuple[Syllabus, bytes]:
              section.get("drip_delay", 0), section.get("dripped_at", "")] for section in sections]
     data = kept(orjson.dumps(rows))
     published = [[lesson[3] for lesson in row[2]] for row in rows]
-    return Syllabus(syllabus_key(data), shown_counts(published, preview=False),
-                    shown_counts(published, preview=True)), data
+    return Syllabus(syllabus_key(data), *shown_counts(published, preview=False),
+                    *shown_counts(published, preview=True)), data
 
 
 def syllabus_of(data: dict) -> Syllabus:
     """Return the Syllabus a valid course file's data keeps (FIELD), as the parsing worker made it."""
     kept_as = data.get(FIELD)
-    return NO_SYLLABUS if kept_as is None else Syllabus(kept_as[0], tuple(kept_as[1]), tuple(kept_as[2]))
+    return NO_SYLLABUS if kept_as is None else Syllabus(*kept_as)

@@ -36,7 +36,8 @@ class BuildCache:
     descriptions: object = field(default_factory=lambda: _stores(None)[1])
     # digest of a course's sections -> their rows as JSON (a SyllabusStore; model.Syllabus)
     syllabi: object = field(default_factory=lambda: _stores(None)[2])
-    pages: dict[str, str] = field(default_factory=dict)  # output path -> digest of its inputs (pages, feeds)
+    # output path -> digest of its inputs: text for pages and feeds, a course key (bytes) for a detail document
+    pages: dict[str, str | bytes] = field(default_factory=dict)
     # The stat key of the live manifest when `pages` was saved: the output whose files they vouch for.
     # Pages are reused from the live output, so they are trusted only while it is that same output.
     output: tuple | None = None
@@ -105,7 +106,7 @@ def _well_formed(cache: BuildCache) -> bool:
     pieces = (cache.search_entries, cache.cards)
     return (type(cache.summary) is dict and type(cache.saved_ns) is int
             and (cache.output is None or (type(cache.output) is tuple and all(type(n) is int for n in cache.output)))
-            and _all(cache.pages, str, lambda digest: type(digest) is str)
+            and _all(cache.pages, str, lambda digest: type(digest) in (str, bytes))
             and _all(cache.template_references, str, lambda names: type(names) is tuple
                      and all(type(name) is str for name in names))
             and all(_all(piece, int, lambda kept: type(kept) is tuple and len(kept) == 2

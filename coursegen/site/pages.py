@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -10,14 +9,11 @@ from functools import partial
 import orjson
 
 from coursegen.images.publish import ImageSet
-from coursegen.incremental.keys import listing_key
-from coursegen.model import Catalog, Category, Course, CourseType
+from coursegen.model import Catalog, Course
 from coursegen.privacy import (
     PublicView,
     is_draft,
-    listed_categories,
     listed_category_slugs,
-    listed_courses,
     public_view,
     shown_sections,
 )
@@ -30,18 +26,13 @@ from coursegen.site.head import (
     course_jsonld,
     default_image,
     effective_meta,
-    item_list_jsonld,
     lock_description,
     page_title,
 )
 from coursegen.urls import (
     absolute_url,
-    category_path,
     course_path,
-    index_path,
     link,
-    paged_path,
-    type_path,
 )
 
 NOINDEX = "noindex, nofollow"
@@ -96,59 +87,34 @@ def course_pages(context: RenderContext) -> dict[str, PageJob]:
         view = public_view(course, preview=context.preview)
         if view is PublicView.FULL:
             pages[course_path(course.slug)] = PageJob("course.html", context.keys[course.id],
-                                                      partial(_course_page, context, course, listed_slugs),
-                                                      partial(_listed_card, context, course, listed_slugs),
+                                                      _Later(_course_page, context, course, listed_slugs),
+                                                      _Later(_listed_card, context, course, listed_slugs),
                                                       course.source, course.id, course.syllabus.key)
         elif view is PublicView.LOCK:
             pages[course_path(course.slug)] = PageJob("lock.html", context.keys[course.id],
-                                                      partial(_lock_page, context, course), source=course.source)
-    pages["404.html"] = _page_job(context, "404.html", head=_head(context, "Page not found", site.description,
+                                                      _Later(_lock_page, context, course), source=course.source)
+    pages["404.html"] = _page_job(context, "404.html", head=page_head(context, "Page not found", site.description,
                                                               "404.html", robots="noindex"))
     return pages
 
 
-def listing_pages(context: RenderContext) -> dict[str, PageJob]:
-    """Return the catalog's, each type's and each category's pages of cards (context.cards), keyed by path."""
-    site = context.catalog.site
-    courses = listed_courses(context.catalog, preview=context.preview)
-    categories = listed_categories(context.catalog, preview=context.preview)
-    by_type: dict[CourseType, list[Course]] = {}
-    by_category: dict[Category, list[Course]] = {}
-    for course in courses:
-        by_type.setdefault(course.type, []).append(course)
-        for category in dict.fromkeys(course.categories):
-            by_category.setdefault(category, []).append(course)
-    types = [t for t in CourseType if t in by_type]
+class _Later:
+    """`make(context, course, listed_slugs)`, called when a course's page is rendered (PageJob.values, PageJob.card).
 
-    def filters(**current) -> dict:
-        return views.filters_view(site, types, list(categories), **current)
+    A functools.partial holds its arguments in a tuple and an empty dict of keywords beside it:
+    two of them a page took 416 bytes, 34 MB at 100,000 courses; this takes 72.
+    """
 
-    pages = _listing(context, Listing(site.title, site.description, index_path, "index.html", filters()),
-                     list(courses))
-    for course_type in types:
-        members = by_type[course_type]
-        listing = Listing(f"{course_type.label} courses", course_type.explanation,
-                          lambda page, t=course_type.value: paged_path(type_path(t), page), "type.html",
-                          filters(current_type=course_type.value))
-        pages.update(_listing(context, listing, members))
-    for category in categories:
-        members = by_category.get(category, [])
-        listing = Listing(category.name, category.description,
-                          lambda page, slug=category.slug: paged_path(category_path(slug), page), "category.html",
-                          filters(current_category=category.slug))
-        pages.update(_listing(context, listing, members))
-    return pages
+    __slots__ = ("make", "context", "course", "listed_slugs")
 
+    def __init__(self, make: Callable[..., dict], context: RenderContext, course: Course,
+                 listed_slugs: frozenset[str] | None = None):
+        self.make, self.context, self.course, self.listed_slugs = make, context, course, listed_slugs
 
-@dataclass(frozen=True, slots=True)
-class Listing:
-    """One paginated list of course cards: the catalog, a type or a category."""
-
-    heading: str
-    intro: str
-    path_of: Callable[[int], str]  # page number (1-based) → output path
-    template: str
-    filters: dict
+    def __call__(self) -> dict:
+        if self.listed_slugs is None:
+            return self.make(self.context, self.course)
+        return self.make(self.context, self.course, self.listed_slugs)
 
 
 def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset[str]) -> dict:
@@ -175,7 +141,7 @@ def _course_page(context: RenderContext, course: Course, listed_slugs: frozenset
                                               effective.og_image, sections)
     page = views.course_page(course, site, rendered, listed_slugs, images, sections, draft=draft,
                              preview=context.preview)
-    return _values(context, head=head, course=page, jsonld=jsonld)
+    return page_values(context, head=head, course=page, jsonld=jsonld)
 
 
 def _lock_page(context: RenderContext, course: Course) -> dict:
@@ -191,43 +157,7 @@ def _lock_page(context: RenderContext, course: Course) -> dict:
         description=description, canonical=absolute_url(site.base_url, path), og_type="website",
         og_title=course.og_title or course.meta_title or course.name, og_description=description,
         og_image=image, og_image_alt=course.name, robots=NOINDEX, **_image_size(image, site, width, height))
-    return _values(context, head=head, course=views.lock_page(course, site, description, images))
-
-
-def _listing(context: RenderContext, listing: Listing, courses: list[Course]) -> dict[str, PageJob]:
-    """Return the pages of one listing; each page's inputs are its own values and its cards'."""
-    site = context.catalog.site
-    size = site.page_size
-    count = max(1, math.ceil(len(courses) / size))
-    pages = {}
-    for number in range(1, count + 1):
-        path = listing.path_of(number)
-        pagination = {
-            "page": number, "pages": count,
-            "previous": link(site.base_path, listing.path_of(number - 1)) if number > 1 else None,
-            "next": link(site.base_path, listing.path_of(number + 1)) if number < count else None,
-        }
-        title = listing.heading if number == 1 else f"{listing.heading} (page {number})"
-        head = _head(context, title, listing.intro or site.description or listing.heading, path)
-        members = courses[(number - 1) * size: number * size]
-        shown = [context.cards[c.id][1] for c in members]  # their serialised values
-        # Google's Course list on the catalog's summary pages: made when the page is rendered, from
-        # the cards' courses (their URLs are in the cards) and its first position.
-        item_list = (number - 1) * size + 1 if listing.template == "index.html" and shown else 0
-        values = _values(context, head=head, heading=listing.heading, intro=listing.intro, pagination=pagination,
-                         filters=listing.filters)
-        # All of it digested: 2 KB of values and 7 KB of cards for each of 10,000 pages at 100,000 courses.
-        inputs = listing_key(orjson.dumps(values), shown, item_list)
-        pages[path] = PageJob(listing.template, inputs, partial(
-            _with_cards, site, values, shown, members if item_list else (), item_list))
-    return pages
-
-
-def _with_cards(site, values: dict, cards: list[bytes], members: list[Course], first_position: int) -> dict:
-    if first_position:
-        urls = [absolute_url(site.base_url, course_path(course.slug)) for course in members]
-        values = {**values, "jsonld": item_list_jsonld(urls, first_position=first_position)}
-    return {**values, "courses": _above_the_fold([orjson.loads(card) for card in cards])}
+    return page_values(context, head=head, course=views.lock_page(course, site, description, images))
 
 
 def _listed_card(context: RenderContext, course: Course, listed_slugs: frozenset[str]) -> dict:
@@ -237,12 +167,7 @@ def _listed_card(context: RenderContext, course: Course, listed_slugs: frozenset
     return {**card, "eager": False}
 
 
-def _above_the_fold(cards: list[dict], eager: int = 3) -> list[dict]:
-    """Mark the first cards of a page to load their images at once; the rest load lazily."""
-    return [{**card, "eager": index < eager} for index, card in enumerate(cards)]
-
-
-def _head(context: RenderContext, title: str, description: str, path: str, *, og_type: str = "website",
+def page_head(context: RenderContext, title: str, description: str, path: str, *, og_type: str = "website",
           robots: str = "") -> PageHead:
     site = context.catalog.site
     image = default_image(site)
@@ -264,11 +189,11 @@ def _image_size(image: str, site, width: int | None = None, height: int | None =
 
 def _page_job(context: RenderContext, name: str, **values) -> PageJob:
     """Return the page as a job whose inputs are every value the template will see."""
-    values = _values(context, **values)
+    values = page_values(context, **values)
     return PageJob(name, orjson.dumps(values, option=orjson.OPT_NON_STR_KEYS), partial(dict, values))
 
 
-def _values(context: RenderContext, **values) -> dict:
+def page_values(context: RenderContext, **values) -> dict:
     """Return a page's values as templates see them: plain data only (the sandbox reads nothing else)."""
     values["head"] = values["head"].values()
     values.setdefault("jsonld", None)
@@ -282,7 +207,7 @@ def render_redirects(context: RenderContext, moved: dict[str, str]) -> dict[str,
     pages = {}
     for old_slug, new_slug in moved.items():
         new_path = course_path(new_slug)
-        head = _head(context, "Moved", "This course has moved.", new_path, robots="noindex")
+        head = page_head(context, "Moved", "This course has moved.", new_path, robots="noindex")
         pages[course_path(old_slug)] = _page_job(context, "redirect.html", head=head,
                                                target=link(site.base_path, new_path))
     return pages

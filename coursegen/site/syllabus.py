@@ -90,7 +90,7 @@ def facts_view(course: Course, site: SiteConfig) -> dict:
 
 def card_facts(course: Course, site: SiteConfig, *, preview: bool) -> dict:
     """Return what a card shows to help choose: the lesson count, the level and the price."""
-    sections, lessons = course.syllabus.previewed if preview else course.syllabus.shown
+    sections, lessons = course.syllabus.counts(preview=preview)
     return {
         "lessons": counted(lessons, "lesson") if sections else "",
         "level": level_label(course),
