@@ -17,7 +17,10 @@ import pytest
 from coursegen.cli import main
 from coursegen.commands.check import check
 from coursegen.commands.options import Options
-from coursegen.model import Catalog, Privacy
+from coursegen.content import safe_yaml
+from coursegen.content.syllabi import syllabus_rows
+from coursegen.model import Catalog, Privacy, Section
+from coursegen.site.descriptions import sections_from_rows
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "content"  # the repository's example catalog: every type and privacy level
@@ -60,6 +63,11 @@ class Site:
 
     def page(self, path: str) -> str:
         return self.url + path.lstrip("/")
+
+    def sections(self, course) -> tuple[Section, ...]:
+        """Return a course's sections as its file writes them (a course carries only their key and counts)."""
+        data = safe_yaml.parse((EXAMPLE / course.source).read_text("utf-8"))
+        return sections_from_rows(syllabus_rows(data.get("sections", []))[1] or b"[]")
 
 
 @pytest.fixture(scope="session")
