@@ -487,3 +487,18 @@ def test_the_course_key_changes_with_every_field_of_every_section_and_lesson():
         Section(1, "Basics", (Lesson(1, "Hello", LessonType.LESSON, True),), 2, "2027-01-01T00:00:00Z"),)
     assert sections_from_rows(kept[syllabi[4].key])[0].lessons == (Lesson(1, "Hello", LessonType.LESSON, False),)
     assert syllabi[4].counts(preview=False) == (0, 0) and syllabi[4].counts(preview=True) == (1, 1)  # a draft lesson
+
+
+def test_the_search_entries_are_saved_apart_and_come_back_for_the_next_build(project):
+    """Saved as soon as they are made (not kept to the end of the build), and read back whole, or not at all."""
+    from coursegen.incremental import buildcache
+    project.add(course(1, "One"), course(2, "Two", privacy="secret"), course(3, "Three"))
+    assert project.build("--quiet") == 0
+    entries = buildcache.load(project.out).search_entries
+    assert sorted(entries) == [1, 3]  # the listed courses only, as search.json holds them
+    assert json.loads(entries[3][1])["name"] == "Three"
+    (search_file,) = (project.root / ".coursegen-cache").glob("*.search")
+    search_file.write_bytes(search_file.read_bytes()[:-9])  # cut short: a build died while writing it
+    assert buildcache.load(project.out).search_entries == {}
+    assert project.build("--quiet", "--no-cache") == 0  # and made again, whole
+    assert sorted(buildcache.load(project.out).search_entries) == [1, 3]

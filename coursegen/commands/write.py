@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from coursegen.commands.check import check
 from coursegen.commands.options import Options, Result, input_signature
@@ -122,7 +123,7 @@ def _written(staging: Staging, options: Options, progress: Callable[[str], None]
     def plan_listings_and_write_site_files() -> None:
         cache.cards = cards.card_values(catalog, images, keys, cache.cards, preview=options.preview)
         listing_pages.update(listings.listing_pages(replace(context, cards=cache.cards)))
-        _write_site_files(staging, catalog, _merge(course_pages, listing_pages), rendered, syllabi, images, keys, cache,
+        _write_site_files(staging, options.out, catalog, _merge(course_pages, listing_pages), rendered, syllabi, images, keys, cache,
                           options.preview)
 
     # Named as staging folders are, so that the next build removes it if this one is killed; named
@@ -146,7 +147,7 @@ def _written(staging: Staging, options: Options, progress: Callable[[str], None]
     return catalog, {name: counts[name] + more[name] for name in counts}, images
 
 
-def _write_site_files(staging: Staging, catalog: Catalog, planned: dict, rendered: CourseDescriptions,
+def _write_site_files(staging: Staging, out: Path, catalog: Catalog, planned: dict, rendered: CourseDescriptions,
                       syllabi: CourseSyllabi, images, keys: dict[int, bytes], cache: BuildCache, preview: bool) -> None:
     """Write what is not a templated page: sitemap, robots, headers, search index, assets, images, feeds and details.
 
@@ -157,8 +158,11 @@ def _write_site_files(staging: Staging, catalog: Catalog, planned: dict, rendere
         staging.write(f"public/{path}", content, "generator")
     for path, content in pages.render_headers(preview=preview).items():
         staging.write(f"public/{path}", content, "generator")
-    index, cache.search_entries = search.search_index(catalog, rendered, keys, cache.search_entries, preview=preview)
+    index, entries = search.search_index(catalog, rendered, keys, cache.search_entries, preview=preview)
     staging.write_pieces("public/search.json", index, "courses")
+    buildcache.save_search_entries(out, entries)
+    cache.search_entries = {}  # saved: nothing reads them again in this build
+    del index, entries
     stylesheet = brand_stylesheet(catalog.site)
     if stylesheet is not None:
         staging.write(f"public/{stylesheet[0]}", stylesheet[1], "site.yaml")

@@ -41,7 +41,8 @@ class BuildCache:
     # The stat key of the live manifest when `pages` was saved: the output whose files they vouch for.
     # Pages are reused from the live output, so they are trusted only while it is that same output.
     output: tuple | None = None
-    search_entries: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (course key, entry)
+    # course id -> (course key, entry); saved by save_search_entries, as soon as they are made
+    search_entries: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)
     cards: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # course id -> (course key, card values)
     template_references: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source digest -> templates it uses
     saved_ns: int = 0  # when the cache was written, for the racy-file rule below
@@ -98,19 +99,25 @@ def load(out: Path) -> BuildCache:
     if not _well_formed(cache):
         return empty(out)
     cache.documents, cache.descriptions, cache.syllabi = _stores(_store_file(out))
+    cache.search_entries = _load_search_entries(out)
     return cache
 
 
 def _well_formed(cache: BuildCache) -> bool:
     """Return True when every value of a loaded cache has the type a build gives it."""
-    pieces = (cache.search_entries, cache.cards)
+    pieces = (cache.search_entries, cache.cards)  # the search entries are checked as they are loaded, and again
     return (type(cache.summary) is dict and type(cache.saved_ns) is int
             and (cache.output is None or (type(cache.output) is tuple and all(type(n) is int for n in cache.output)))
             and _all(cache.pages, str, lambda digest: type(digest) in (str, bytes))
             and _all(cache.template_references, str, lambda names: type(names) is tuple
                      and all(type(name) is str for name in names))
-            and all(_all(piece, int, lambda kept: type(kept) is tuple and len(kept) == 2
-                         and type(kept[0]) is bytes and type(kept[1]) is bytes) for piece in pieces))
+            and all(_pieces_well_formed(piece) for piece in pieces))
+
+
+def _pieces_well_formed(pieces: object) -> bool:
+    """Return True for a map of course id -> (course key, piece), both bytes: the cards, the search entries."""
+    return _all(pieces, int, lambda kept: type(kept) is tuple and len(kept) == 2
+                and type(kept[0]) is bytes and type(kept[1]) is bytes)
 
 
 def _all(mapping: object, key_type: type, value_ok) -> bool:
@@ -126,7 +133,7 @@ def empty(out: Path) -> BuildCache:
 
 def drop(out: Path) -> None:
     """Delete the build cache of `out` (not its images, nor the records of its output copies): it was damaged."""
-    for path in (cache_file(out), _store_file(out), _inputs_file(out)):
+    for path in (cache_file(out), _store_file(out), _inputs_file(out), _search_file(out)):
         path.unlink(missing_ok=True)
 
 
@@ -170,7 +177,7 @@ def save(out: Path, cache: BuildCache) -> None:
 
 
 _SMALL = ("summary", "template_references", "saved_ns", "output")  # saved whole, with the stamp
-_CHUNKED = ("pages", "search_entries", "cards")  # the cache's large maps, a few hundred thousand objects at most
+_CHUNKED = ("pages", "cards")  # the cache's large maps, a few hundred thousand objects at most
 
 
 def _dump_in_chunks(mapping: dict, handle) -> None:
@@ -188,6 +195,42 @@ def _load_chunks(handle) -> dict:
             raise ValueError("not a chunk of a map")
         mapping.update(chunk)
     return mapping
+
+
+def save_search_entries(out: Path, entries: dict[int, tuple[bytes, bytes]]) -> None:
+    """Write the search entries in a file of their own as soon as they are made, so that the build can let them go.
+
+    Kept until the cache is saved at the end, they were 36 MB of a 100,000-course build's peak,
+    while nothing reads them again before the next build. Each is taken only while its course
+    key holds, so a file from another build than the cache's is never wrong, only less useful.
+    Like the cache, it is only a help: a file that cannot be written is left out.
+    """
+    path = _search_file(out)
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as handle:
+            marshal.dump(_STAMP, handle)
+            _dump_in_chunks(entries, handle)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)  # the next build makes every entry again
+
+
+def _load_search_entries(out: Path) -> dict[int, tuple[bytes, bytes]]:
+    try:
+        with open(_search_file(out), "rb") as handle:
+            if marshal.load(handle) != _STAMP:
+                return {}
+            entries = _load_chunks(handle)
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return entries if _pieces_well_formed(entries) else {}
+
+
+def _search_file(out: Path) -> Path:
+    return cache_file(out).with_suffix(".search")
 
 
 def _inputs_file(out: Path) -> Path:
