@@ -140,7 +140,8 @@ def _written(staging: Staging, options: Options, progress: Callable[[str], None]
         more = render.write_pages(staging, listing_pages, plan, cache, options.jobs)
     finally:
         shutil.rmtree(card_folder, ignore_errors=True)
-    cache.pages = {path: digest for path, digest in cache.pages.items() if path in staging.files}
+    for path in [path for path in cache.pages if path not in staging.files]:  # in place: no second map of them all
+        del cache.pages[path]
     cache.template_references = plan.references
     staging.finish(manifest.manifest(staging.files, catalog, slugs, preview=options.preview))
     cache.output = _live_manifest_key(options.out)
