@@ -208,7 +208,8 @@ def test_descriptions_and_syllabi_read_back_from_the_store_give_the_same_bytes(p
 def rebuild_after_harming_the_cache(project: Project, tmp_path: Path, harm) -> None:
     """Build two courses, harm(cache folder), edit one course, rebuild: the result must be a cold build's."""
     clock = Clock()
-    project.add(course(1, "One", description="First *one*."), course(2, "Two", description="Second."))
+    sections = [{"id": 1, "name": "Start", "lessons": [{"id": 1, "name": "First lesson"}]}]
+    project.add(course(1, "One", description="First *one*.", sections=sections), course(2, "Two", description="Second."))
     for path in project.content.rglob("*.yaml"):
         clock.touch(path)
     assert project.build("--quiet") == 0
@@ -220,6 +221,7 @@ def rebuild_after_harming_the_cache(project: Project, tmp_path: Path, harm) -> N
     assert main(["build", "--quiet", "--no-cache", "--content", str(project.content), "--out", str(cold)]) == 0
     assert snapshot(project.out / "public") == snapshot(cold / "public")
     assert "<em>one</em>" in project.read("public/courses/one/index.html")
+    assert "First lesson" in project.read("public/courses/one/index.html")
 
 
 def test_the_store_keeps_the_data_of_each_valid_course_file_and_no_other(project):
@@ -268,6 +270,47 @@ def test_descriptions_lost_from_the_store_are_rendered_again(project, tmp_path):
         db.close()
 
     rebuild_after_harming_the_cache(project, tmp_path, empty_the_store)
+
+
+def test_sections_lost_from_the_store_are_made_again(project, tmp_path):
+    import sqlite3
+
+    def empty_the_store(folder: Path) -> None:
+        (store,) = folder.glob("output-*.sqlite")
+        with sqlite3.connect(store) as db:
+            assert db.execute("DELETE FROM syllabi").rowcount == 1
+        db.close()
+
+    rebuild_after_harming_the_cache(project, tmp_path, empty_the_store)
+
+
+def test_sections_forged_in_the_store_are_never_shown(project, tmp_path):
+    """The store is looked up by the digest of the sections: a row that does not match its key is damage."""
+    import sqlite3
+    clock = Clock()
+    sections = [{"id": 1, "name": "Start", "lessons": [{"id": 1, "name": "First lesson"}]}]
+    project.add(course(1, "One", sections=sections))
+    clock.touch(project.content / "courses/1.yaml")
+    assert project.build("--quiet") == 0
+    (store,) = (project.root / ".coursegen-cache").glob("output-*.sqlite")
+    with sqlite3.connect(store) as db:  # forged as text, then as the bytes a build writes
+        db.execute("""UPDATE syllabi SET data = '[[1, "Forged lesson", [], 0, ""]]'""")
+    db.close()
+    project.add(course(1, "One", description="Edited once.", sections=sections))
+    clock.touch(project.content / "courses/1.yaml")
+    assert project.build("--quiet") == 0
+    assert "Forged" not in project.read("public/courses/one/index.html")
+    (store,) = (project.root / ".coursegen-cache").glob("output-*.sqlite")
+    with sqlite3.connect(store) as db:
+        db.execute("""UPDATE syllabi SET data = CAST('[[1, "Forged lesson", [], 0, ""]]' AS BLOB)""")
+    db.close()
+    project.add(course(1, "One", description="Edited: the page is made again, its sections read from the store.",
+                       sections=sections))
+    clock.touch(project.content / "courses/1.yaml")
+    assert project.build("--quiet") == 0
+    page = project.read("public/courses/one/index.html")
+    assert "Forged" not in page and "First lesson" in page
+    assert "Forged" not in project.read("public/feeds/courses/1.json")
 
 
 def test_jobs_do_not_change_a_single_byte(project, tmp_path):
