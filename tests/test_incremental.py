@@ -272,6 +272,18 @@ def test_descriptions_lost_from_the_store_are_rendered_again(project, tmp_path):
     rebuild_after_harming_the_cache(project, tmp_path, empty_the_store)
 
 
+def test_a_description_forged_in_the_store_as_something_else_than_text_is_damage(project, tmp_path):
+    import sqlite3
+
+    def forge(folder: Path) -> None:
+        (store,) = folder.glob("output-*.sqlite")
+        with sqlite3.connect(store) as db:
+            assert db.execute("UPDATE descriptions SET excerpt = 7, html = x'00'").rowcount == 2
+        db.close()
+
+    rebuild_after_harming_the_cache(project, tmp_path, forge)
+
+
 def test_sections_lost_from_the_store_are_made_again(project, tmp_path):
     import sqlite3
 

@@ -95,8 +95,7 @@ class _ByDigest(_Table):
     def _row(value) -> tuple:
         raise NotImplementedError
 
-    @staticmethod
-    def _value(row: tuple):
+    def _value(self, row: tuple):
         raise NotImplementedError
 
     def expect(self, count: int) -> None:
@@ -162,8 +161,9 @@ class DescriptionStore(_ByDigest):
     def _row(value: Rendered) -> tuple:
         return value.description_html, value.excerpt
 
-    @staticmethod
-    def _value(row: tuple) -> Rendered:
+    def _value(self, row: tuple) -> Rendered:
+        if not all(type(text) is str for text in row):  # a file that was not written by a build
+            raise self._damaged("a description that is not text")
         return Rendered(*row)
 
 
@@ -176,9 +176,8 @@ class SyllabusStore(_ByDigest):
     def _row(value: bytes) -> tuple:
         return (value,)
 
-    @staticmethod
-    def _value(row: tuple) -> bytes:
-        return row[0]
+    def _value(self, row: tuple) -> bytes:
+        return row[0]  # checked against its key where it is read (site.descriptions.CourseSyllabi)
 
 
 class DocumentStore(_Table):
