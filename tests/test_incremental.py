@@ -260,69 +260,51 @@ def test_a_damaged_build_cache_is_rebuilt_not_trusted(project, tmp_path):
     rebuild_after_harming_the_cache(project, tmp_path, overwrite)
 
 
-def test_descriptions_lost_from_the_store_are_rendered_again(project, tmp_path):
+def run_on_the_store(sql: str, rows: int | None = None):
+    """Return a harm for rebuild_after_harming_the_cache: one SQL statement on the cache's SQLite store."""
     import sqlite3
 
-    def empty_the_store(folder: Path) -> None:
+    def harm(folder: Path) -> None:
         (store,) = folder.glob("output-*.sqlite")
         with sqlite3.connect(store) as db:
-            db.execute("DELETE FROM descriptions")
+            changed = db.execute(sql).rowcount
         db.close()
+        if rows is not None:
+            assert changed == rows, sql
 
-    rebuild_after_harming_the_cache(project, tmp_path, empty_the_store)
+    return harm
+
+
+def test_descriptions_lost_from_the_store_are_rendered_again(project, tmp_path):
+    rebuild_after_harming_the_cache(project, tmp_path, run_on_the_store("DELETE FROM descriptions"))
 
 
 def test_a_description_forged_in_the_store_as_something_else_than_text_is_damage(project, tmp_path):
-    import sqlite3
-
-    def forge(folder: Path) -> None:
-        (store,) = folder.glob("output-*.sqlite")
-        with sqlite3.connect(store) as db:
-            assert db.execute("UPDATE descriptions SET excerpt = 7, html = x'00'").rowcount == 2
-        db.close()
-
-    rebuild_after_harming_the_cache(project, tmp_path, forge)
+    rebuild_after_harming_the_cache(project, tmp_path,
+                                    run_on_the_store("UPDATE descriptions SET excerpt = 7, html = x'00'", rows=2))
 
 
 def test_sections_lost_from_the_store_are_made_again(project, tmp_path):
-    import sqlite3
-
-    def empty_the_store(folder: Path) -> None:
-        (store,) = folder.glob("output-*.sqlite")
-        with sqlite3.connect(store) as db:
-            assert db.execute("DELETE FROM syllabi").rowcount == 1
-        db.close()
-
-    rebuild_after_harming_the_cache(project, tmp_path, empty_the_store)
+    rebuild_after_harming_the_cache(project, tmp_path, run_on_the_store("DELETE FROM syllabi", rows=1))
 
 
 def test_sections_forged_in_the_store_are_never_shown(project, tmp_path):
     """The store is looked up by the digest of the sections: a row that does not match its key is damage."""
-    import sqlite3
     clock = Clock()
     sections = [{"id": 1, "name": "Start", "lessons": [{"id": 1, "name": "First lesson"}]}]
     project.add(course(1, "One", sections=sections))
     clock.touch(project.content / "courses/1.yaml")
     assert project.build("--quiet") == 0
-    (store,) = (project.root / ".coursegen-cache").glob("output-*.sqlite")
-    with sqlite3.connect(store) as db:  # forged as text, then as the bytes a build writes
-        db.execute("""UPDATE syllabi SET data = '[[1, "Forged lesson", [], 0, ""]]'""")
-    db.close()
-    project.add(course(1, "One", description="Edited once.", sections=sections))
-    clock.touch(project.content / "courses/1.yaml")
-    assert project.build("--quiet") == 0
-    assert "Forged" not in project.read("public/courses/one/index.html")
-    (store,) = (project.root / ".coursegen-cache").glob("output-*.sqlite")
-    with sqlite3.connect(store) as db:
-        db.execute("""UPDATE syllabi SET data = CAST('[[1, "Forged lesson", [], 0, ""]]' AS BLOB)""")
-    db.close()
-    project.add(course(1, "One", description="Edited: the page is made again, its sections read from the store.",
-                       sections=sections))
-    clock.touch(project.content / "courses/1.yaml")
-    assert project.build("--quiet") == 0
-    page = project.read("public/courses/one/index.html")
-    assert "Forged" not in page and "First lesson" in page
-    assert "Forged" not in project.read("public/feeds/courses/1.json")
+    forged = """'[[1, "Forged lesson", [], 0, ""]]'"""
+    for number, data in enumerate((forged, f"CAST({forged} AS BLOB)")):  # as text, then as the bytes a build writes
+        run_on_the_store(f"UPDATE syllabi SET data = {data}", rows=1)(project.root / ".coursegen-cache")
+        # Edited, so that the page is made again, its sections read from the store.
+        project.add(course(1, "One", description=f"Edited {number}.", sections=sections))
+        clock.touch(project.content / "courses/1.yaml")
+        assert project.build("--quiet") == 0
+        page = project.read("public/courses/one/index.html")
+        assert "Forged" not in page and "First lesson" in page
+        assert "Forged" not in project.read("public/feeds/courses/1.json")
 
 
 def test_jobs_do_not_change_a_single_byte(project, tmp_path):
