@@ -539,3 +539,22 @@ def test_the_search_entries_are_saved_apart_and_come_back_for_the_next_build(pro
     assert buildcache.load(project.out).search_entries == {}
     assert project.build("--quiet", "--no-cache") == 0  # and made again, whole
     assert sorted(buildcache.load(project.out).search_entries) == [1, 3]
+
+
+def test_a_folder_in_place_of_the_search_entries_file_never_fails_a_build(project):
+    """Only a help: where the file cannot be written, the build goes on, and clears the way for the next."""
+    from coursegen.incremental import buildcache
+    clock = Clock()
+    project.add(course(1, "One"))
+    clock.touch(project.content / "courses/1.yaml")
+    assert project.build("--quiet") == 0
+    (search_file,) = (project.root / ".coursegen-cache").glob("*.search")
+    search_file.unlink()
+    (search_file / "inside").mkdir(parents=True)
+    project.add(course(1, "One", description="Edited."))
+    clock.touch(project.content / "courses/1.yaml")
+    assert project.build("--quiet") == 0  # it failed: "cannot build: Is a directory"
+    assert "Edited." in project.read("public/courses/one/index.html")
+    assert not search_file.exists()
+    assert project.build("--quiet", "--no-cache") == 0
+    assert sorted(buildcache.load(project.out).search_entries) == [1]

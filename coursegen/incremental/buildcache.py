@@ -7,6 +7,7 @@ generator's version changes, so a rebuild's output is always byte-identical to a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import marshal
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from coursegen import __version__
 from coursegen.incremental.keys import digest
+from coursegen.output.files import remove_entry
 
 _FORMAT = 24
 RACY_WINDOW_NS = 3_000_000_000
@@ -215,7 +217,8 @@ def save_search_entries(out: Path, entries: dict[int, tuple[bytes, bytes]]) -> N
         os.replace(temporary, path)
     except OSError:
         temporary.unlink(missing_ok=True)
-        path.unlink(missing_ok=True)  # the next build makes every entry again
+        with contextlib.suppress(OSError):  # whatever stands there, a folder even: the next build makes them again
+            remove_entry(path)
 
 
 def _load_search_entries(out: Path) -> dict[int, tuple[bytes, bytes]]:
